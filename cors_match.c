@@ -1,0 +1,519 @@
+/* Licensed under the Apache License, Version 2.0. */
+
+/*
+ * cors_match: origin syntax, origin patterns, the allowed-origin set and
+ * token lists, without httpd.  See cors_match.h.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <libpsl.h>
+
+#include "apr_lib.h"
+#include "apr_strings.h"
+
+#include "cors_match.h"
+
+/* The schemes and ports allowed by one pattern for one host. */
+typedef struct cors_port_rule {
+    const char *scheme;
+    apr_size_t scheme_len;
+    int port;
+    struct cors_port_rule *next;
+} cors_port_rule;
+
+static int cors_is_scheme_char(char c)
+{
+    return apr_isalnum(c) || c == '+' || c == '-' || c == '.';
+}
+
+static int cors_is_label_char(char c)
+{
+    return apr_isalnum(c) || c == '-' || c == '_';
+}
+
+static char *cors_lower_dup(apr_pool_t *p, const char *s, apr_size_t len)
+{
+    char *d = apr_pstrmemdup(p, s, len);
+    apr_size_t i;
+
+    for (i = 0; i < len; i++) {
+        d[i] = apr_tolower(d[i]);
+    }
+    return d;
+}
+
+static int cors_all_digits(const char *s, apr_size_t len)
+{
+    apr_size_t i;
+
+    for (i = 0; i < len; i++) {
+        if (!apr_isdigit(s[i])) {
+            return 0;
+        }
+    }
+    return len > 0;
+}
+
+/* The port a scheme implies; browsers leave it out of an origin. */
+static int cors_default_port(const char *scheme, apr_size_t len)
+{
+    if (len == 4 && strncasecmp(scheme, "http", 4) == 0) {
+        return 80;
+    }
+    if (len == 5 && strncasecmp(scheme, "https", 5) == 0) {
+        return 443;
+    }
+    return 0;
+}
+
+/*
+ * A dotted quad as the URL standard serializes it: four decimal parts,
+ * 0-255, no leading zeros.
+ */
+static int cors_is_ipv4(const char *s, apr_size_t len)
+{
+    apr_size_t i = 0;
+    int parts = 0;
+
+    while (parts < 4) {
+        apr_size_t start = i;
+        int value = 0;
+
+        while (i < len && apr_isdigit(s[i]) && i - start < 3) {
+            value = value * 10 + (s[i] - '0');
+            i++;
+        }
+        if (i == start || value > 255 || (s[start] == '0' && i - start > 1)) {
+            return 0;
+        }
+        if (++parts < 4) {
+            if (i >= len || s[i] != '.') {
+                return 0;
+            }
+            i++;
+        }
+    }
+    return i == len;
+}
+
+/* An IPv6 address between brackets, checked by the C library. */
+static int cors_is_ipv6(const char *s, apr_size_t len)
+{
+    char buf[64];
+    struct in6_addr addr;
+
+    if (len < 3 || len - 2 >= sizeof(buf) || s[0] != '['
+        || s[len - 1] != ']') {
+        return 0;
+    }
+    memcpy(buf, s + 1, len - 2);
+    buf[len - 2] = '\0';
+    return inet_pton(AF_INET6, buf, &addr) == 1;
+}
+
+/*
+ * Check a domain name, or an IPv4 address when its last label is a
+ * number (the URL standard parses such a host as IPv4).  Returns NULL if
+ * the host is fine, else what is wrong; *is_ip says which it was.
+ */
+static const char *cors_check_host(const char *s, apr_size_t len,
+                                   int *is_ip)
+{
+    apr_size_t i, start = 0;
+
+    *is_ip = 0;
+    if (len == 0) {
+        return "empty host";
+    }
+    for (i = 0; i <= len; i++) {
+        if (i < len && s[i] != '.') {
+            if (!cors_is_label_char(s[i])) {
+                return "invalid character in host";
+            }
+            continue;
+        }
+        if (i == start) {
+            return "empty label in host";
+        }
+        if (i - start > 63) {
+            return "host label longer than 63 bytes";
+        }
+        if (i < len) {
+            start = i + 1;
+        }
+    }
+    /* start is now the last label */
+    if (cors_all_digits(s + start, len - start)
+        || (len - start >= 2 && s[start] == '0'
+            && (s[start + 1] == 'x' || s[start + 1] == 'X'))) {
+        if (!cors_is_ipv4(s, len)) {
+            return "invalid IPv4 address";
+        }
+        *is_ip = 1;
+    }
+    return NULL;
+}
+
+int cors_origin_parse(const char *s, apr_size_t len, cors_origin *o)
+{
+    apr_size_t i = 0, host_start;
+    int default_port;
+
+    memset(o, 0, sizeof(*o));
+    if (len == 0 || len > CORS_ORIGIN_MAX) {
+        return 0;
+    }
+    if (len == 4 && memcmp(s, "null", 4) == 0) {
+        o->is_null = 1;
+        return 1;
+    }
+
+    if (!apr_isalpha(s[0])) {
+        return 0;
+    }
+    while (i < len && cors_is_scheme_char(s[i])) {
+        i++;
+    }
+    if (len - i < 3 || memcmp(s + i, "://", 3) != 0) {
+        return 0;
+    }
+    o->scheme = s;
+    o->scheme_len = i;
+    i += 3;
+
+    host_start = i;
+    if (i < len && s[i] == '[') {
+        while (i < len && s[i] != ']') {
+            i++;
+        }
+        if (i == len || !cors_is_ipv6(s + host_start, i + 1 - host_start)) {
+            return 0;
+        }
+        i++;
+        o->host_is_ip = 1;
+    }
+    else {
+        while (i < len && s[i] != ':') {
+            i++;
+        }
+        if (cors_check_host(s + host_start, i - host_start, &o->host_is_ip)) {
+            return 0;
+        }
+    }
+    o->host = s + host_start;
+    o->host_len = i - host_start;
+
+    if (i == len) {
+        return 1;
+    }
+    if (s[i] != ':' || len - i < 2 || len - i > 6 || s[i + 1] == '0'
+        || !cors_all_digits(s + i + 1, len - i - 1)) {
+        return 0;
+    }
+    o->port = atoi(s + i + 1);
+    default_port = cors_default_port(o->scheme, o->scheme_len);
+    if (o->port > 65535 || o->port == default_port) {
+        return 0;
+    }
+    return 1;
+}
+
+const char *cors_pattern_parse(apr_pool_t *p, const char *text,
+                               cors_pattern *pat)
+{
+    const char *sep, *auth, *end, *host, *host_end, *at;
+    const char *why;
+    apr_size_t i;
+
+    memset(pat, 0, sizeof(*pat));
+    for (i = 0; text[i]; i++) {
+        if (apr_isspace(text[i]) || apr_iscntrl(text[i])) {
+            return "whitespace or a control character in the origin";
+        }
+    }
+    sep = strstr(text, "://");
+    if (sep == NULL) {
+        return "no scheme:// (an origin is scheme://host[:port])";
+    }
+    if (sep == text || !apr_isalpha(text[0])) {
+        return "invalid scheme";
+    }
+    for (i = 0; text + i < sep; i++) {
+        if (!cors_is_scheme_char(text[i])) {
+            return "invalid scheme";
+        }
+    }
+    auth = sep + 3;
+    end = auth + strcspn(auth, "/?#");
+    switch (*end) {
+    case '/':
+        return "a path or trailing slash (an origin is scheme://host[:port])";
+    case '?':
+        return "a query (an origin is scheme://host[:port])";
+    case '#':
+        return "a fragment (an origin is scheme://host[:port])";
+    }
+    at = memchr(auth, '@', end - auth);
+    if (at != NULL) {
+        return "userinfo (an origin is scheme://host[:port])";
+    }
+
+    host = auth;
+    if (*host == '[') {
+        host_end = strchr(host, ']');
+        if (host_end == NULL || !cors_is_ipv6(host, host_end + 1 - host)) {
+            return "invalid IPv6 address";
+        }
+        host_end++;
+        pat->host_is_ip = 1;
+    }
+    else {
+        host_end = host + strcspn(host, ":");
+        if (host_end - host >= 2 && host[0] == '*' && host[1] == '.') {
+            pat->wildcard = 1;
+            host++;              /* keep the dot: the key is ".suffix" */
+        }
+        if (memchr(host, '*', host_end - host)) {
+            return "'*' is allowed only as a whole leftmost label "
+                   "('*.example.com') or as a whole port (':*')";
+        }
+        why = cors_check_host(host + pat->wildcard,
+                              host_end - host - pat->wildcard,
+                              &pat->host_is_ip);
+        if (why != NULL) {
+            return why;
+        }
+        if (pat->wildcard && pat->host_is_ip) {
+            return "'*.' needs a domain name, not an IP address";
+        }
+    }
+
+    if (*host_end == ':') {
+        const char *port = host_end + 1;
+
+        if (strcmp(port, "*") == 0) {
+            pat->port = CORS_PORT_ANY;
+        }
+        else if (!cors_all_digits(port, strlen(port))) {
+            return *port == '*' || strchr(port, '*')
+                ? "'*' is allowed only as a whole leftmost label "
+                  "('*.example.com') or as a whole port (':*')"
+                : "invalid port";
+        }
+        else if (strlen(port) > 5 || atoi(port) < 1 || atoi(port) > 65535) {
+            return "port outside 1-65535";
+        }
+        else {
+            pat->port = atoi(port);
+        }
+    }
+    else if (*host_end != '\0') {
+        return "invalid host";
+    }
+
+    pat->scheme = cors_lower_dup(p, text, sep - text);
+    pat->host = cors_lower_dup(p, host, host_end - host);
+    if (pat->port == cors_default_port(pat->scheme, strlen(pat->scheme))) {
+        pat->port = 0;
+    }
+    return NULL;
+}
+
+const char *cors_pattern_unparse(apr_pool_t *p, const cors_pattern *pat)
+{
+    const char *port = pat->port == CORS_PORT_ANY ? ":*"
+        : pat->port ? apr_psprintf(p, ":%d", pat->port) : "";
+
+    return apr_pstrcat(p, pat->scheme, "://", pat->wildcard ? "*" : "",
+                       pat->host, port, NULL);
+}
+
+static int cors_ends_with(const char *s, const char *suffix)
+{
+    apr_size_t len = strlen(s), slen = strlen(suffix);
+
+    return len >= slen && strcmp(s + len - slen, suffix) == 0;
+}
+
+int cors_pattern_is_local(const cors_pattern *pat)
+{
+    if (pat->host_is_ip) {
+        return strncmp(pat->host, "127.", 4) == 0
+            || strcmp(pat->host, "[::1]") == 0;
+    }
+    return strcmp(pat->host, "localhost") == 0
+        || cors_ends_with(pat->host, ".localhost");
+}
+
+int cors_pattern_under_public_suffix(const cors_pattern *pat)
+{
+    static const psl_ctx_t *psl;
+
+    if (!pat->wildcard) {
+        return 0;
+    }
+    /* Read at configuration time only, before any thread starts. */
+    if (psl == NULL) {
+        psl = psl_latest(NULL);
+        if (psl == NULL) {
+            psl = psl_builtin();
+        }
+    }
+    if (psl == NULL) {
+        /* No list at all: every single label is a public suffix. */
+        return strchr(pat->host + 1, '.') == NULL;
+    }
+    return psl_is_public_suffix(psl, pat->host + 1);
+}
+
+cors_origin_set *cors_set_make(apr_pool_t *p)
+{
+    cors_origin_set *set = apr_pcalloc(p, sizeof(*set));
+
+    set->exact = apr_hash_make(p);
+    set->wild = apr_hash_make(p);
+    return set;
+}
+
+void cors_set_add(apr_pool_t *p, cors_origin_set *set,
+                  const cors_pattern *pat)
+{
+    apr_hash_t *hash = pat->wildcard ? set->wild : set->exact;
+    cors_port_rule *rule = apr_palloc(p, sizeof(*rule));
+
+    rule->scheme = pat->scheme;
+    rule->scheme_len = strlen(pat->scheme);
+    rule->port = pat->port;
+    rule->next = apr_hash_get(hash, pat->host, APR_HASH_KEY_STRING);
+    apr_hash_set(hash, pat->host, APR_HASH_KEY_STRING, rule);
+    set->count++;
+}
+
+static int cors_rules_match(const cors_port_rule *rule, const cors_origin *o)
+{
+    for (; rule != NULL; rule = rule->next) {
+        if (rule->scheme_len == o->scheme_len
+            && strncasecmp(rule->scheme, o->scheme, o->scheme_len) == 0
+            && (rule->port == CORS_PORT_ANY || rule->port == o->port)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int cors_set_match(const cors_origin_set *set, const cors_origin *o)
+{
+    char host[CORS_ORIGIN_MAX];
+    apr_size_t i;
+
+    if (o->is_null || o->host_len == 0 || o->host_len > sizeof(host)) {
+        return 0;
+    }
+    for (i = 0; i < o->host_len; i++) {
+        host[i] = apr_tolower(o->host[i]);
+    }
+    if (cors_rules_match(apr_hash_get(set->exact, host, o->host_len), o)) {
+        return 1;
+    }
+    if (o->host_is_ip || apr_hash_count(set->wild) == 0) {
+        return 0;
+    }
+    /* Each ".suffix" of the host, longest first: one lookup per label. */
+    for (i = 1; i < o->host_len; i++) {
+        if (host[i] == '.'
+            && cors_rules_match(apr_hash_get(set->wild, host + i,
+                                             o->host_len - i), o)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int cors_is_token(const char *s, apr_size_t len)
+{
+    apr_size_t i;
+
+    if (len == 0) {
+        return 0;
+    }
+    for (i = 0; i < len; i++) {
+        if (!apr_isalnum(s[i]) && !strchr("!#$%&'*+-.^_`|~", s[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+int cors_list_next(const char **p, const char *end,
+                   const char **tok, apr_size_t *len)
+{
+    const char *s = *p, *e;
+
+    while (s < end && (*s == ' ' || *s == '\t' || *s == ',')) {
+        s++;
+    }
+    if (s == end) {
+        *p = s;
+        return 0;
+    }
+    e = memchr(s, ',', end - s);
+    *p = e ? e : end;
+    e = *p;
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t')) {
+        e--;
+    }
+    *tok = s;
+    *len = e - s;
+    return cors_is_token(s, *len) ? 1 : -1;
+}
+
+int cors_names_has(const apr_array_header_t *names, const char *tok,
+                   apr_size_t len)
+{
+    int i;
+
+    for (i = 0; names && i < names->nelts; i++) {
+        const char *name = APR_ARRAY_IDX(names, i, const char *);
+
+        if (strncasecmp(name, tok, len) == 0 && name[len] == '\0') {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int cors_names_add(apr_array_header_t *names, const char *name)
+{
+    apr_size_t len = strlen(name);
+
+    if (cors_names_has(names, name, len)) {
+        return 0;
+    }
+    APR_ARRAY_PUSH(names, const char *) = cors_lower_dup(names->pool, name,
+                                                         len);
+    return 1;
+}
+
+int cors_request_headers_allowed(const char *acrh, apr_size_t len,
+                                 const apr_array_header_t *names, int star,
+                                 const char **bad, apr_size_t *badlen)
+{
+    const char *p = acrh, *end = acrh + len, *tok;
+    apr_size_t toklen;
+    int rv;
+
+    while ((rv = cors_list_next(&p, end, &tok, &toklen)) != 0) {
+        if (rv < 0
+            || (star ? (toklen == 13
+                        && strncasecmp(tok, "authorization", 13) == 0
+                        && !cors_names_has(names, tok, toklen))
+                     : !cors_names_has(names, tok, toklen))) {
+            *bad = tok;
+            *badlen = toklen;
+            return 0;
+        }
+    }
+    return 1;
+}

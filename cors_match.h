@@ -1,0 +1,118 @@
+/* Licensed under the Apache License, Version 2.0. */
+
+/*
+ * cors_match: the request-free part of mod_cors.
+ *
+ * Origin syntax, origin patterns, the allowed-origin set and HTTP token
+ * lists.  It needs APR and libpsl but no httpd, so the unit tests, the
+ * fuzzers and the benchmarks link it directly.  Nothing here allocates
+ * while answering a request: parsing a request header only points into
+ * the caller's buffer, and matching uses the stack.
+ */
+
+#ifndef CORS_MATCH_H
+#define CORS_MATCH_H
+
+#include "apr_pools.h"
+#include "apr_tables.h"
+#include "apr_hash.h"
+
+/* Longest Origin value considered at all (SPEC: 300 bytes). */
+#define CORS_ORIGIN_MAX 300
+
+/* Port value of a pattern that accepts any port, or none. */
+#define CORS_PORT_ANY (-1)
+
+/* A serialized origin as a browser sends it, split without copying. */
+typedef struct {
+    const char *scheme;
+    apr_size_t scheme_len;
+    const char *host;           /* brackets included for IPv6 */
+    apr_size_t host_len;
+    int port;                   /* 0 when absent */
+    int host_is_ip;             /* IPv4 or IPv6: never matches a "*." */
+    int is_null;                /* the opaque origin "null" */
+} cors_origin;
+
+/* A CORSAllowOrigin pattern, normalized: lower case, default port gone. */
+typedef struct {
+    const char *scheme;
+    const char *host;           /* for a wildcard: the suffix, e.g. ".a.com" */
+    int port;                   /* 0: none, CORS_PORT_ANY: ":*" */
+    int wildcard;               /* host was "*.suffix" */
+    int host_is_ip;
+} cors_pattern;
+
+/* Exact and "*." patterns, looked up by host: cost follows the Origin. */
+typedef struct {
+    apr_hash_t *exact;          /* host -> cors_port_rule list */
+    apr_hash_t *wild;           /* ".suffix" -> cors_port_rule list */
+    int count;
+} cors_origin_set;
+
+/*
+ * Parse a request's Origin value.  Returns 1 and fills *o if it is one
+ * serialized origin of at most CORS_ORIGIN_MAX bytes, else 0.
+ */
+int cors_origin_parse(const char *s, apr_size_t len, cors_origin *o);
+
+/*
+ * Parse a configured origin pattern (not "*", "none" or "null", which
+ * the directive handles).  Returns NULL and fills *pat, or a message
+ * saying what is wrong, allocated from p.
+ */
+const char *cors_pattern_parse(apr_pool_t *p, const char *text,
+                               cors_pattern *pat);
+
+/* The pattern written back in its normalized form, for messages. */
+const char *cors_pattern_unparse(apr_pool_t *p, const cors_pattern *pat);
+
+/* A pattern whose origins are on this machine (localhost, loopback). */
+int cors_pattern_is_local(const cors_pattern *pat);
+
+/*
+ * A "*." pattern whose suffix is a public suffix ("*.com", "*.co.uk",
+ * "*.github.io"): it would allow sites run by unrelated parties.
+ */
+int cors_pattern_under_public_suffix(const cors_pattern *pat);
+
+cors_origin_set *cors_set_make(apr_pool_t *p);
+void cors_set_add(apr_pool_t *p, cors_origin_set *set,
+                  const cors_pattern *pat);
+
+/* Does a parsed, non-null origin match an exact or "*." pattern? */
+int cors_set_match(const cors_origin_set *set, const cors_origin *o);
+
+/* RFC 9110 token: one or more tchar. */
+int cors_is_token(const char *s, apr_size_t len);
+
+/*
+ * Step through a comma-separated list of tokens such as
+ * Access-Control-Request-Headers, skipping optional whitespace and empty
+ * elements.  Returns 1 with the next element in *tok and *len, 0 at the end,
+ * and -1 (with the offending element) when an element is not a token.
+ */
+int cors_list_next(const char **p, const char *end,
+                   const char **tok, apr_size_t *len);
+
+/*
+ * Add a header name to a list of lower-case names, unless present;
+ * returns 1 if added.  Names are compared case-insensitively.
+ */
+int cors_names_add(apr_array_header_t *names, const char *name);
+
+/* Is the token tok/len one of the names (case-insensitive)? */
+int cors_names_has(const apr_array_header_t *names, const char *tok,
+                   apr_size_t len);
+
+/*
+ * Check an Access-Control-Request-Headers value against allowed names.
+ * With star set, every name but Authorization is allowed.  Returns 1 if
+ * every element is allowed, else 0 with the first refused element (or
+ * the malformed one) in *bad and *badlen.
+ */
+int cors_request_headers_allowed(const char *acrh, apr_size_t len,
+                                 const apr_array_header_t *names, int star,
+                                 const char **bad, apr_size_t *badlen);
+
+#endif /* CORS_MATCH_H */
