@@ -347,25 +347,29 @@ int cors_pattern_is_local(const cors_pattern *pat)
         || cors_ends_with(pat->host, ".localhost");
 }
 
+static const psl_ctx_t *cors_psl;
+
+void cors_match_init(void)
+{
+    if (cors_psl == NULL) {
+        cors_psl = psl_latest(NULL);
+        if (cors_psl == NULL) {
+            cors_psl = psl_builtin();
+        }
+    }
+}
+
 int cors_pattern_under_public_suffix(const cors_pattern *pat)
 {
-    static const psl_ctx_t *psl;
-
     if (!pat->wildcard) {
         return 0;
     }
-    /* Read at configuration time only, before any thread starts. */
-    if (psl == NULL) {
-        psl = psl_latest(NULL);
-        if (psl == NULL) {
-            psl = psl_builtin();
-        }
-    }
-    if (psl == NULL) {
+    cors_match_init();
+    if (cors_psl == NULL) {
         /* No list at all: every single label is a public suffix. */
         return strchr(pat->host + 1, '.') == NULL;
     }
-    return psl_is_public_suffix(psl, pat->host + 1);
+    return psl_is_public_suffix(cors_psl, pat->host + 1);
 }
 
 cors_origin_set *cors_set_make(apr_pool_t *p)

@@ -1090,6 +1090,8 @@ static const set_row set_rows[] = {
     {__LINE__, A, "Https://a.example.com", 1},
     {__LINE__, A, "http://a.example.com", 0},
     {__LINE__, A, "httpss://a.example.com", 0},
+    {__LINE__, A, "httpx://a.example.com", 0},
+    {__LINE__, A, "wss12://a.example.com", 0},
     {__LINE__, A, "https://a.example.com:8443", 0},
     {__LINE__, A, "https://b.example.com", 0},
     {__LINE__, A, "https://example.com", 0},
@@ -1103,6 +1105,9 @@ static const set_row set_rows[] = {
     {__LINE__, "http://a.example.com:443", "http://a.example.com", 0},
     {__LINE__, "http://a.example.com:443", "http://a.example.com:443", 1},
     {__LINE__, "http://a", "https://a", 0},
+    {__LINE__, "http://a", "wxyz://a", 0},
+    {__LINE__, "ws://a:*", "ws://a:8080", 1},
+    {__LINE__, "ws://a:*", "wx://a:8080", 0},
     {__LINE__, "https://a", "http://a", 0},
     {__LINE__, "https://a.example.com:8443", "https://a.example.com:8443", 1},
     {__LINE__, "https://a.example.com:8443", "https://a.example.com", 0},
@@ -1128,6 +1133,7 @@ static const set_row set_rows[] = {
     {__LINE__, W, "https://a.example.co", 0},
     {__LINE__, W, "https://a.xexample.com", 0},
     {__LINE__, W, "http://a.example.com", 0},
+    {__LINE__, W, "httpz://a.example.com", 0},
     {__LINE__, W, "https://a.example.com:8443", 0},
     {__LINE__, W, "https://com", 0},
     {__LINE__, "https://*.example.com:*", "https://a.example.com:8443", 1},
@@ -1346,6 +1352,7 @@ int main(void)
         fprintf(stderr, "cannot initialize APR\n");
         return 2;
     }
+    cors_match_init();
 
     test_is_token();
     test_list_next();
