@@ -5,7 +5,7 @@ set -eu
 
 pkgs="make gcc libc6-dev apache2 apache2-dev libpsl-dev publicsuffix"
 if [ "${1:-}" = test ]; then
-    pkgs="$pkgs libapache2-mod-perl2 libwww-perl curl"
+    pkgs="$pkgs libapache2-mod-perl2 libwww-perl curl clang libclang-rt-14-dev"
 fi
 
 missing=
