@@ -23,7 +23,7 @@ my $evil   = 'https://evil.example';
 my $record = Apache::Test::vars('t_logs') . '/int_backend_record';
 my $tag    = "p$$";
 
-plan tests => 7 + 2 * (2 * 9 + 2 * 6) + 9 + 2 * 5 + 1 + 5 + 2;
+plan tests => 7 + 2 * (2 * 9 + 2 * 6) + 1 + 3 * 4 + 9 + 2 * 5 + 1 + 5 + 2;
 
 sub ac_names {
     my ($res) = @_;
@@ -112,6 +112,29 @@ for my $c (['/int/proxy/data.txt', 200], ['/int/proxy/missing.txt', 404]) {
         is(vary_count($res, 'Accept-Encoding'), 1,
            "$label: Vary keeps Accept-Encoding");
         is(vary_count($res, 'Cookie'), 1, "$label: Vary keeps Cookie");
+    }
+}
+
+# A 304 from the backend, through the proxy.
+{
+    my $etag = GET('/int/proxy/data.txt')->header('ETag');
+    ok(defined $etag, 'proxied file has an ETag');
+    for my $origin ($app, $evil, undef) {
+        my $label = 'proxied 304, '
+                    . (defined $origin ? "Origin $origin" : 'no Origin');
+        my $res = GET '/int/proxy/data.txt', 'If-None-Match' => $etag // '"x"',
+                      defined $origin ? (Origin => $origin) : ();
+        is($res->code, 304, "$label: 304");
+        is_deeply(ac_names($res),
+                  defined $origin && $origin eq $app
+                  ? ['access-control-allow-credentials',
+                     'access-control-allow-origin',
+                     'access-control-expose-headers'] : [],
+                  "$label: the module's Access-Control-* headers only");
+        is_deeply([$res->header('Access-Control-Allow-Origin')],
+                  defined $origin && $origin eq $app ? [$app] : [],
+                  "$label: ACAO");
+        is(vary_count($res, 'Origin'), 1, "$label: Origin once in Vary");
     }
 }
 

@@ -3,7 +3,8 @@
 # If-Modified-Since), 403, 404, 500 from a failing CGI and from a CGI's
 # own "Status: 500", 301/302 redirects (mod_dir, Redirect in a
 # <Location>, server-context Redirect), and ErrorDocument pages, which
-# carry the policy of the URL that was requested, not their own.
+# carry the policy of the URL that was requested, not their own (or the
+# lack of one).
 #
 # SPEC.md, "Actual request": allowed origin -> ACAO = Origin, ACAC true,
 # ACEH, Vary: Origin; not allowed -> no Access-Control-*, Vary: Origin;
@@ -51,6 +52,10 @@ my @cases = (
     { name => 'ErrorDocument 403', path => '/int/ed/denied/x.txt',
       status => 403, body => qr/int error page 403/,
       denied => 'https://errors.example' },
+    # ... and under no policy at all (CORSAllowOrigin none).
+    { name => 'ErrorDocument 404, page without a policy',
+      path => '/int/ed2/missing.txt', status => 404,
+      body => qr/int error page without policy 404/ },
 );
 
 # assertions per request: allowed 6, denied 3, none 3; +1 for a body or

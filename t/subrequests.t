@@ -2,7 +2,9 @@
 # (t/conf/integration.conf.in) do not duplicate headers: mod_dir's
 # DirectoryIndex (a subrequest, then ap_internal_fast_redirect), a
 # per-directory mod_rewrite internal redirect (/int/rw/from.html ->
-# to.html), and preflights to those URLs.
+# to.html), a CGI script's local Location (an internal redirect that
+# keeps the script's own Access-Control-* headers), and preflights to
+# those URLs.
 #
 # SPEC.md "Actual request" (ACAO = the Origin, ACAC true, ACEH,
 # Vary: Origin; "Origin appears in it once") and "Preflight" (status
@@ -21,6 +23,10 @@ my $evil = 'https://evil.example';
 my @urls = (
     ['/int/dir/', qr/int dir index/, 'DirectoryIndex'],
     ['/int/rw/from.html', qr/int rewrite target/, 'mod_rewrite in <Directory>'],
+    # the script prints its own ACAO and a local Location: httpd makes an
+    # internal redirect to /int/static.txt and keeps the script's headers
+    ['/int/cgi/int-headers?redirect', qr/int static file/,
+     'CGI local redirect'],
 );
 
 plan tests => @urls * (2 * 8 + 2 * 4 + 3) + @urls * 2 * 11;
