@@ -20,70 +20,83 @@ my $app  = 'https://app.example';
 my $org  = 'https://k.example.org';
 my $evil = 'https://evil.example';
 
-# Raw HTTP/1.1: send one request, read exactly one response.
-sub exchange {
-    my ($sock, $method, $path, @headers) = @_;
+# Raw HTTP/1.1.  Bytes read past one response stay in %pending for the
+# next one (pipelining).
+my %pending;
+
+sub request_bytes {
+    my ($method, $path, @headers) = @_;
     my $req = "$method $path HTTP/1.1\r\nHost: $host\r\n";
     while (my ($n, $v) = splice @headers, 0, 2) {
         $req .= "$n: $v\r\n";
     }
-    $sock->print("$req\r\n") or return;
+    return "$req\r\n";
+}
 
-    my $head = '';
-    while ($head !~ /\r\n\r\n/) {
-        my $n = $sock->sysread($head, 4096, length $head);
-        return unless $n;
-    }
-    my $rest;
-    ($head, $rest) = split /\r\n\r\n/, $head, 2;
-    my ($status_line, @lines) = split /\r\n/, $head;
-    my ($status) = $status_line =~ m{^HTTP/1\.1 (\d{3}) } or return;
-    my @fields = map { [split /:\s*/, $_, 2] } @lines;
-
-    my $get = sub {
-        my $name = lc shift;
-        return map { $_->[1] } grep { lc $_->[0] eq $name } @fields;
-    };
-    my $read = sub {
+# Read exactly one response to a request made with $method.
+sub read_response {
+    my ($sock, $method) = @_;
+    my $buf = \($pending{$sock} //= '');
+    my $fill = sub {
         my $want = shift;
-        while (length $rest < $want) {
-            my $n = $sock->sysread($rest, 4096, length $rest);
+        while (length $$buf < $want) {
+            my $n = $sock->sysread($$buf, 4096, length $$buf);
             return 0 unless $n;
         }
         return 1;
     };
+    until ($$buf =~ /\r\n\r\n/) {
+        $fill->(length($$buf) + 1) or return;
+    }
+    $$buf =~ s/^(.*?)\r\n\r\n//s;
+    my ($status_line, @lines) = split /\r\n/, $1;
+    my ($status) = $status_line =~ m{^HTTP/1\.1 (\d{3}) } or return;
+    my @fields = map { [split /:\s*/, $_, 2] } @lines;
+    my $get = sub {
+        my $name = lc shift;
+        return map { $_->[1] } grep { lc $_->[0] eq $name } @fields;
+    };
+
     my $body = '';
     if ($method eq 'HEAD' || $status == 204 || $status == 304) {
         # no body
     }
     elsif (grep { /chunked/i } $get->('Transfer-Encoding')) {
         while (1) {
-            until ($rest =~ /\r\n/) {
-                $read->(length($rest) + 1) or return;
+            until ($$buf =~ /\r\n/) {
+                $fill->(length($$buf) + 1) or return;
             }
-            $rest =~ s/^([0-9a-fA-F]+)[^\r]*\r\n// or return;
+            $$buf =~ s/^([0-9a-fA-F]+)[^\r]*\r\n// or return;
             my $len = hex $1;
             if ($len == 0) {
-                until ($rest =~ /^\r\n/ || $rest =~ /\r\n\r\n/) {
-                    $read->(length($rest) + 1) or return;
+                # trailers (none expected), then an empty line
+                until ($$buf =~ /^(?:[^\r]+\r\n)*\r\n/) {
+                    $fill->(length($$buf) + 1) or return;
                 }
-                $rest =~ s/^(?:.*?\r\n)?\r\n//s;
+                $$buf =~ s/^(?:[^\r]+\r\n)*\r\n//;
                 last;
             }
-            $read->($len + 2) or return;
-            $body .= substr($rest, 0, $len);
-            substr($rest, 0, $len + 2) = '';
+            $fill->($len + 2) or return;
+            $body .= substr($$buf, 0, $len);
+            substr($$buf, 0, $len + 2) = '';
         }
     }
     else {
         my ($len) = $get->('Content-Length');
         $len //= 0;
-        $read->($len) or return;
-        $body = substr($rest, 0, $len);
-        substr($rest, 0, $len) = '';
+        $fill->($len) or return;
+        $body = substr($$buf, 0, $len);
+        substr($$buf, 0, $len) = '';
     }
     return { status => $status, fields => \@fields, body => $body,
              get => $get };
+}
+
+# Send one request, read its response.
+sub exchange {
+    my ($sock, $method, @rest) = @_;
+    $sock->print(request_bytes($method, @rest)) or return;
+    return read_response($sock, $method);
 }
 
 sub ac_names {
@@ -125,7 +138,7 @@ my @cases = (
 );
 
 # per case: 4 requests, 3 + 3 + 3 + 3 assertions, + 1 for the connection
-plan tests => @cases * 13 + 14;
+plan tests => @cases * 13 + 14 + 5 * 2 + 1;
 
 for my $c (@cases) {
     my ($name, $method, $path, $status, @extra) = @$c;
@@ -209,5 +222,43 @@ for my $c (@cases) {
     ok($r && $r->{status} == 204, 'then an allowed preflight: 204');
     is_deeply($r ? [$r->{get}->('Access-Control-Allow-Origin')] : [],
               [$org], 'then an allowed preflight: exactly one ACAO');
+    close $sock;
+}
+
+# Pipelined: four requests in one write, then the four responses.
+{
+    my $sock = IO::Socket::INET->new(PeerAddr => $host)
+        or die "connect: $!";
+    my @reqs = (
+        [$app,  GET => '/int/static.txt'],
+        [$evil, GET => '/int/static.txt'],
+        [undef, GET => '/int/cgi/int-headers'],
+        [$org,  GET => '/int/proxy/data.txt'],
+        [$evil, GET => '/int/proxy/data.txt'],
+    );
+    $sock->print(join '', map {
+        my ($origin, $method, $path) = @$_;
+        request_bytes($method, $path,
+                      defined $origin ? (Origin => $origin) : ());
+    } @reqs);
+    my $i = 0;
+    for my $q (@reqs) {
+        my ($origin, $method, $path) = @$q;
+        my $label = 'pipelined request ' . ++$i . " ($path, "
+                    . ($origin // 'no Origin') . ')';
+        my $r = read_response($sock, $method);
+        ok($r && $r->{status} == 200, "$label: 200");
+        if (defined $origin && $origin ne $evil) {
+            is_deeply($r ? [$r->{get}->('Access-Control-Allow-Origin')] : [],
+                      [$origin], "$label: exactly one ACAO, this Origin");
+        }
+        else {
+            is_deeply($r ? ac_names($r) : [undef], [],
+                      "$label: no Access-Control-* header");
+        }
+    }
+    $sock->shutdown(1);
+    ok(!defined read_response($sock, 'GET'),
+       'pipelined: one response per request, nothing more');
     close $sock;
 }
