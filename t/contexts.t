@@ -26,7 +26,7 @@ my $t_logs = Apache::Test::vars('t_logs');
 sub once {
     my ($res, $name) = @_;
     my @v = $res->header($name);
-    return @v ? join('|', @v) : undef;
+    return join('|', @v);
 }
 
 # Is $token one element of the comma-separated header?
