@@ -76,6 +76,12 @@ int cors_pattern_is_local(const cors_pattern *pat);
  */
 int cors_pattern_under_public_suffix(const cors_pattern *pat);
 
+/*
+ * Load the public suffix list (the system's, else libpsl's built-in one).
+ * Call it before threads start: .htaccess files are read while serving.
+ */
+void cors_match_init(void);
+
 cors_origin_set *cors_set_make(apr_pool_t *p);
 void cors_set_add(apr_pool_t *p, cors_origin_set *set,
                   const cors_pattern *pat);

@@ -541,27 +541,27 @@ static const char *cors_allow_origin(const cors_dir_conf *conf,
 }
 
 /*
- * Decide a preflight.  Returns NULL if it is allowed, with the headers
- * filled in, or the reason it is not.
+ * Decide a preflight and fill in its headers.  Returns the request note:
+ * "preflight" if it is allowed, else "denied:..." with the reason in *why.
  */
 static const char *cors_decide_preflight(request_rec *r,
                                          const cors_dir_conf *conf,
                                          const char *origin,
                                          const char *method,
-                                         cors_headers *h)
+                                         cors_headers *h, const char **why)
 {
     const char *acrh = apr_table_get(r->headers_in,
                                      "Access-Control-Request-Headers");
     const char *acrpn = apr_table_get(r->headers_in,
                                   "Access-Control-Request-Private-Network");
     const cors_list *methods = conf->methods, *headers = conf->headers;
-    const char *why = NULL, *bad;
+    const char *bad;
     apr_size_t badlen;
     int credentials;
 
-    h->acao = cors_allow_origin(conf, origin, &why);
+    h->acao = cors_allow_origin(conf, origin, why);
     if (h->acao == NULL) {
-        return why;
+        return "denied:origin";
     }
     if (!cors_is_token(method, strlen(method))
         || !strcasecmp(method, "CONNECT") || !strcasecmp(method, "TRACE")
@@ -569,19 +569,22 @@ static const char *cors_decide_preflight(request_rec *r,
         || !(CORS_SIMPLE_METHOD(method)
              || (methods && (methods->star
                              || cors_has_method(methods, method))))) {
-        return apr_psprintf(r->pool, "method '%.100s' not allowed", method);
+        *why = apr_psprintf(r->pool, "method '%.100s' not allowed", method);
+        return "denied:method";
     }
     if (acrh && !cors_request_headers_allowed(acrh, strlen(acrh),
                                               headers ? headers->names
                                                       : NULL,
                                               headers && headers->star,
                                               &bad, &badlen)) {
-        return apr_psprintf(r->pool, "header '%.*s' not allowed",
+        *why = apr_psprintf(r->pool, "header '%.*s' not allowed",
                             (int)(badlen > 100 ? 100 : badlen), bad);
+        return "denied:headers";
     }
     if (acrpn && !strcmp(acrpn, "true")) {
         if (conf->private_network != 1) {
-            return "private network access not allowed";
+            *why = "private network access not allowed";
+            return "denied:private-network";
         }
         h->acapn = "true";
     }
@@ -596,12 +599,13 @@ static const char *cors_decide_preflight(request_rec *r,
         h->acah = headers->star && credentials ? acrh : headers->value;
     }
     h->acma = conf->max_age;
-    return NULL;
+    return "preflight";
 }
 
-/* The headers of an actual (not preflight) response. */
-static void cors_decide_actual(request_rec *r, const cors_dir_conf *conf,
-                               cors_headers *h)
+/* The headers of an actual (not preflight) response, and its note. */
+static const char *cors_decide_actual(request_rec *r,
+                                      const cors_dir_conf *conf,
+                                      cors_headers *h)
 {
     const char *origin = apr_table_get(r->headers_in, "Origin");
     const char *why = NULL;
@@ -625,12 +629,13 @@ static void cors_decide_actual(request_rec *r, const cors_dir_conf *conf,
     if (h->acao && conf->expose) {
         h->aceh = conf->expose->value;
     }
-    if (origin) {
-        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                      "%s from '%.300s': %s%s", r->method, origin,
-                      h->acao ? "allowed" : "not allowed: ",
-                      h->acao ? "" : why);
+    if (origin == NULL) {
+        return "none";
     }
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "%s from '%.300s': %s%s",
+                  r->method, origin, h->acao ? "allowed" : "not allowed: ",
+                  h->acao ? "" : why);
+    return h->acao ? "allowed" : "denied:origin";
 }
 
 /* Remove every Access-Control-* field: the module is their only source. */
@@ -691,9 +696,10 @@ static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 
     ap_remove_output_filter(f);
     if (h == NULL) {
-        cors_decide_actual(orig, ap_get_module_config(orig->per_dir_config,
-                                                      &cors_module),
-                           &actual);
+        /* %{CORS}n in a LogFormat shows the decision */
+        apr_table_setn(orig->notes, "CORS", cors_decide_actual(
+                       orig, ap_get_module_config(orig->per_dir_config,
+                                                  &cors_module), &actual));
         h = &actual;
     }
     cors_write_headers(r, h);
@@ -734,7 +740,7 @@ static int cors_send_empty(request_rec *r)
 static int cors_preflight(request_rec *r)
 {
     const cors_dir_conf *conf;
-    const char *origin, *method, *why;
+    const char *origin, *method, *note, *why = NULL;
     cors_headers *h;
 
     if (r->main || r->prev || r->method_number != M_OPTIONS) {
@@ -750,7 +756,8 @@ static int cors_preflight(request_rec *r)
     h = apr_pcalloc(r->pool, sizeof(*h));
     h->vary = CORS_PREFLIGHT_VARY;
     ap_set_module_config(r->request_config, &cors_module, h);
-    why = cors_decide_preflight(r, conf, origin, method, h);
+    note = cors_decide_preflight(r, conf, origin, method, h, &why);
+    apr_table_setn(r->notes, "CORS", note);
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                   "preflight from '%.300s' for %.100s: %s%s", origin, method,
                   why ? "denied: " : "allowed", why ? why : "");
@@ -775,6 +782,13 @@ static void cors_log_warnings(apr_pool_t *pconf, server_rec *s)
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "%s",
                      APR_ARRAY_IDX(warnings, i, const char *));
     }
+}
+
+static int cors_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
+                           apr_pool_t *ptemp)
+{
+    cors_match_init();
+    return OK;
 }
 
 static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog,
@@ -808,6 +822,7 @@ static void cors_register_hooks(apr_pool_t *p)
                           APR_HOOK_LAST);
     ap_hook_insert_error_filter(cors_insert_filter, after_headers, NULL,
                                 APR_HOOK_LAST);
+    ap_hook_pre_config(cors_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(cors_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_test_config(cors_test_config, NULL, NULL, APR_HOOK_MIDDLE);
 }

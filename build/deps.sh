@@ -1,0 +1,31 @@
+#!/bin/sh
+# Install what building (and, with "test", testing) mod_cors needs on
+# Debian or Ubuntu, when it is missing.  Does nothing when all is there.
+set -eu
+
+pkgs="make gcc libc6-dev apache2 apache2-dev libpsl-dev publicsuffix"
+if [ "${1:-}" = test ]; then
+    pkgs="$pkgs libapache2-mod-perl2 libwww-perl curl clang libclang-rt-14-dev"
+fi
+
+missing=
+for p in $pkgs; do
+    dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+        missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then
+        sudo="sudo"
+    else
+        echo "mod_cors needs:$missing (run as root to install them)" >&2
+        exit 1
+    fi
+else
+    sudo=
+fi
+echo "Installing:$missing"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+    --no-install-recommends $missing >/dev/null
