@@ -30,6 +30,8 @@ my @bad = (
       'CORSAllowOrigin', 'https://a .com' ],
     [ qq{CORSAllowOrigin "https://a.example\t"},
       'CORSAllowOrigin', 'https://a.example' ],
+    [ 'CORSAllowOrigin "https://a.example "',
+      'CORSAllowOrigin', 'https://a.example ' ],
     [ 'CORSAllowOrigin a.example', 'CORSAllowOrigin', 'a.example' ],
     [ 'CORSAllowOrigin https:a.example',
       'CORSAllowOrigin', 'https:a.example' ],
@@ -50,6 +52,8 @@ my @bad = (
       'CORSAllowOrigin', 'https://a.example:65536' ],
     [ 'CORSAllowOrigin https://a.example:',
       'CORSAllowOrigin', 'https://a.example:' ],
+    [ 'CORSAllowOrigin https://a.example:+80',
+      'CORSAllowOrigin', 'https://a.example:+80' ],
     [ 'CORSAllowOrigin https://a*.example.com',
       'CORSAllowOrigin', 'https://a*.example.com' ],
     [ 'CORSAllowOrigin https://*', 'CORSAllowOrigin', 'https://*' ],
@@ -89,6 +93,8 @@ my @bad = (
       '^https://(a' ],
     [ 'CORSAllowOriginMatch [a-', 'CORSAllowOriginMatch', '[a-' ],
     [ 'CORSAllowOriginMatch *a', 'CORSAllowOriginMatch', '*a' ],
+    # compiles once anchored as ^(?:...)$, but not on its own
+    [ 'CORSAllowOriginMatch a)|(.*', 'CORSAllowOriginMatch', 'a)|(.*' ],
 
     # tokens
     [ 'CORSAllowMethods "PU T"', 'CORSAllowMethods', 'PU T' ],
@@ -103,6 +109,7 @@ my @bad = (
     [ 'CORSAllowMethods PUT TRACE', 'CORSAllowMethods', 'TRACE' ],
     [ 'CORSAllowMethods track', 'CORSAllowMethods', 'track' ],
     [ 'CORSAllowMethods Connect', 'CORSAllowMethods', 'Connect' ],
+    [ 'CORSAllowMethods * CONNECT', 'CORSAllowMethods', 'CONNECT' ],
 
     # numbers
     [ 'CORSMaxAge -1', 'CORSMaxAge', '-1' ],

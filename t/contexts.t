@@ -22,6 +22,8 @@ my $t_logs = Apache::Test::vars('t_logs');
 
 # --- helpers ---------------------------------------------------------------
 
+my @running;    # private httpds
+
 # The header's values, all lines joined: a repeated header shows as "a|b".
 sub once {
     my ($res, $name) = @_;
@@ -182,6 +184,7 @@ EOF
     close $fh;
 
     my $pid = fork // die "fork: $!";
+    push @running, $pid if $pid;
     if (!$pid) {
         open STDOUT, '>', "$dir/stdout";
         open STDERR, '>&', \*STDOUT;
@@ -201,6 +204,14 @@ sub stop_httpd {
     my ($srv) = @_;
     kill 'TERM', $srv->{pid};
     waitpid $srv->{pid}, 0;
+    @running = grep { $_ != $srv->{pid} } @running;
+}
+
+# Never leave a private httpd behind, even if a test dies.
+END {
+    local $?;    # waitpid must not change the exit status
+    my @pids = @running;
+    stop_httpd({ pid => $_ }) for @pids;
 }
 
 # --- server config (a private httpd) ---------------------------------------

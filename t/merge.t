@@ -25,6 +25,8 @@ my $B = 'https://b.merge.example';
 
 # --- helpers ---------------------------------------------------------------
 
+my @running;    # private httpds
+
 sub once {
     my ($res, $name) = @_;
     my @v = $res->header($name);
@@ -121,6 +123,7 @@ EOF
     close $fh;
 
     my $pid = fork // die "fork: $!";
+    push @running, $pid if $pid;
     if (!$pid) {
         open STDOUT, '>', "$dir/stdout";
         open STDERR, '>&', \*STDOUT;
@@ -141,6 +144,14 @@ sub stop_httpd {
     my ($srv) = @_;
     kill 'TERM', $srv->{pid};
     waitpid $srv->{pid}, 0;
+    @running = grep { $_ != $srv->{pid} } @running;
+}
+
+# Never leave a private httpd behind, even if a test dies.
+END {
+    local $?;    # waitpid must not change the exit status
+    my @pids = @running;
+    stop_httpd({ pid => $_ }) for @pids;
 }
 
 my $res;
