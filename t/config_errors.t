@@ -133,6 +133,10 @@ for my $clash (
     [ 'CORSAllowOrigin https://*.co.uk', 'https://*.co.uk' ],
     [ 'CORSAllowOrigin https://*.github.io', 'https://*.github.io' ],
     [ 'CORSAllowOrigin https://a.example https://*.com:*', 'https://*.com' ],
+    # a regex that matches any origin reflects them all
+    [ 'CORSAllowOriginMatch .*', 'CORSAllowOriginMatch', '.*' ],
+    [ 'CORSAllowOriginMatch https?://.+', 'CORSAllowOriginMatch',
+      'https?://.+' ],
 ) {
     my ($lines, @must) = @$clash;
     push @bad, [ "CORSAllowCredentials On\n$lines", 'CORSAllowCredentials',

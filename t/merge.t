@@ -16,7 +16,7 @@ use IO::Socket::INET;
 use POSIX ();
 use Time::HiRes qw(sleep);
 
-plan tests => 69;
+plan tests => 73;
 
 my $t_logs = Apache::Test::vars('t_logs');
 
@@ -363,6 +363,24 @@ ok(no_ac_headers($res), 'accumulating lines: A (the parent\'s) not allowed');
     ok(once($res, 'Access-Control-Allow-Origin') eq '*'
        && !defined $res->header('Access-Control-Allow-Credentials'),
        'inherited credentials beside *: preflight ACAO *, no ACAC');
+}
+
+# --- credentials meet a regex that matches any origin ------------------------------
+
+{
+    my $other = 'https://any.merge.example';
+    my $mark = log_mark();
+    $res = GET '/cfg/credstar/match/index.html', Origin => $other;
+    is(once($res, 'Access-Control-Allow-Origin'), $other,
+       'inherited credentials beside a match-all regex: origin reflected');
+    ok(!defined $res->header('Access-Control-Allow-Credentials'),
+       'inherited credentials beside a match-all regex: no ACAC');
+    ok(log_since($mark, qr/^/) =~ /\[cors:warn\].*CORSAllowOriginMatch/,
+       'inherited credentials beside a match-all regex: a warn-level line');
+    $res = preflight('/cfg/credstar/match/index.html', $other, 'GET');
+    ok($res->code == 204
+       && !defined $res->header('Access-Control-Allow-Credentials'),
+       'inherited credentials beside a match-all regex: preflight, no ACAC');
 }
 
 # --- virtual host over server (a private httpd) -----------------------------------
