@@ -1,4 +1,5 @@
-# Every claim of docs/migration.md: the three most-copied CORS recipes
+# Every claim of README.md's "Migrating from mod_headers recipes": the
+# three most-copied CORS recipes
 # (t/conf/migration.conf.in: r1 mod_headers, r2 SetEnvIf, r3 mod_rewrite)
 # get the same request as their mod_cors twins (m1, m2, m3); the recipe's
 # response shows its flaw, the twin's shows the fix.  Expectations for the
