@@ -11,9 +11,12 @@ use strict;
 use warnings FATAL => 'all';
 
 use Apache::Test qw(-withtestmore);
-use Apache::TestRequest qw(GET OPTIONS);
+use Apache::TestRequest qw(GET);
 use Apache::TestUtil qw(t_write_file);
 use Digest::SHA qw(sha1_base64);
+
+use lib 't/lib';
+use CorsTest qw(header_count has_token vary_count ac_names preflight);
 
 my $user = 'int-user';
 my $pass = 'int-pass';
@@ -25,24 +28,6 @@ t_write_file(Apache::Test::vars('t_logs') . '/int.htpasswd',
              "$user:{SHA}" . sha1_base64($pass) . "=\n");
 
 plan tests => 3 * 8 + 5 + 3 * 8 + 12 + 4 + 4 + 6;
-
-sub ac_names {
-    my ($res) = @_;
-    return [sort map { lc } grep { /^access-control-/i }
-            $res->headers->header_field_names];
-}
-
-sub vary_count {
-    my ($res, $token) = @_;
-    return scalar grep { lc eq lc $token }
-                  map { s/^\s+|\s+$//gr } map { split /,/ }
-                  $res->header('Vary');
-}
-
-sub list_of {
-    my ($res, $name) = @_;
-    return [map { lc s/^\s+|\s+$//gr } map { split /,/ } $res->header($name)];
-}
 
 # 8 assertions: status, the actual-request headers, one more check
 sub check_actual {
@@ -118,20 +103,18 @@ for my $o (@origins) {
 # from the module, not 401 from mod_auth_basic.
 {
     my $label = 'allowed preflight behind Require valid-user';
-    my $res = OPTIONS $url, Origin => $app,
-                      'Access-Control-Request-Method' => 'PUT',
-                      'Access-Control-Request-Headers' => 'content-type';
+    my $res = preflight($url, $app, 'PUT',
+                        'Access-Control-Request-Headers' => 'content-type');
     is($res->code, 204, "$label: 204");
     is_deeply([$res->header('Access-Control-Allow-Origin')], [$app],
               "$label: ACAO is the Origin, once");
     is_deeply([$res->header('Access-Control-Allow-Credentials')], ['true'],
               "$label: ACAC true, once");
-    my @acam = $res->header('Access-Control-Allow-Methods');
-    is(scalar(@acam), 1, "$label: one ACAM");
-    ok(grep({ $_ eq 'PUT' } map { s/^\s+|\s+$//gr } map { split /,/ } @acam),
+    is(header_count($res, 'Access-Control-Allow-Methods'), 1,
+       "$label: one ACAM");
+    ok(has_token($res, 'Access-Control-Allow-Methods', 'PUT'),
        "$label: ACAM lists PUT");
-    ok(grep({ $_ eq 'content-type' }
-            @{ list_of($res, 'Access-Control-Allow-Headers') }),
+    ok(has_token($res, 'Access-Control-Allow-Headers', 'content-type', 1),
        "$label: ACAH lists Content-Type");
     is_deeply(ac_names($res),
               ['access-control-allow-credentials',
@@ -152,8 +135,7 @@ for my $o (@origins) {
 # A preflight from a denied origin: 403 from the module, not 401.
 {
     my $label = 'denied-origin preflight behind Require valid-user';
-    my $res = OPTIONS $url, Origin => 'https://evil.example',
-                      'Access-Control-Request-Method' => 'PUT';
+    my $res = preflight($url, 'https://evil.example', 'PUT');
     is($res->code, 403, "$label: 403");
     is_deeply(ac_names($res), [], "$label: no Access-Control-* header");
     ok(!defined $res->header('WWW-Authenticate'),
@@ -164,8 +146,7 @@ for my $o (@origins) {
 # A preflight for a method that is not allowed: 403 from the module.
 {
     my $label = 'preflight for PATCH behind Require valid-user';
-    my $res = OPTIONS $url, Origin => $app,
-                      'Access-Control-Request-Method' => 'PATCH';
+    my $res = preflight($url, $app, 'PATCH');
     is($res->code, 403, "$label: 403");
     is_deeply(ac_names($res), [], "$label: no Access-Control-* header");
     ok(!defined $res->header('WWW-Authenticate'),
@@ -177,13 +158,11 @@ for my $o (@origins) {
 # not run for it either.
 {
     my $label = 'allowed preflight behind Require all denied';
-    my $res = OPTIONS '/int/forbidden/secret.txt', Origin => $app,
-                      'Access-Control-Request-Method' => 'DELETE';
+    my $res = preflight('/int/forbidden/secret.txt', $app, 'DELETE');
     is($res->code, 204, "$label: 204");
     is_deeply([$res->header('Access-Control-Allow-Origin')], [$app],
               "$label: ACAO is the Origin, once");
-    ok(grep({ $_ eq 'DELETE' } map { s/^\s+|\s+$//gr } map { split /,/ }
-            $res->header('Access-Control-Allow-Methods')),
+    ok(has_token($res, 'Access-Control-Allow-Methods', 'DELETE'),
        "$label: ACAM lists DELETE");
     is_deeply([$res->header('Access-Control-Allow-Credentials')], ['true'],
               "$label: ACAC true, once");

@@ -17,6 +17,10 @@ use Apache::Test qw(-withtestmore);
 use Apache::TestRequest qw(GET OPTIONS);
 use HTTP::Request ();
 
+use lib 't/lib';
+use CorsTest qw(header_count has_token vary_count ac_names preflight
+                file_lines);
+
 my $app    = 'https://app.example';
 my $sub    = 'https://x.y.example.org';
 my $evil   = 'https://evil.example';
@@ -31,24 +35,6 @@ my @scripts = (
 );
 
 plan tests => @scripts * (2 * 9 + 2 * 6) + 9 + 2 * 5 + 4 + 6 + 2;
-
-sub ac_names {
-    my ($res) = @_;
-    return [sort map { lc } grep { /^access-control-/i }
-            $res->headers->header_field_names];
-}
-
-sub vary_count {
-    my ($res, $token) = @_;
-    return scalar grep { lc eq lc $token }
-                  map { s/^\s+|\s+$//gr } map { split /,/ }
-                  $res->header('Vary');
-}
-
-sub record_lines {
-    open my $fh, '<', $record or return ();
-    return map { chomp; $_ } <$fh>;
-}
 
 for my $s (@scripts) {
     my ($path, $status) = @$s;
@@ -92,18 +78,17 @@ for my $s (@scripts) {
 my $pre = "/int/cgi/int-record/$tag-pre";
 {
     my $label = 'allowed preflight to a CGI script';
-    my $res = OPTIONS $pre, Origin => $app,
-                      'Access-Control-Request-Method' => 'DELETE',
-                      'Access-Control-Request-Headers' => 'content-type';
+    my $res = preflight($pre, $app, 'DELETE',
+                        'Access-Control-Request-Headers' => 'content-type');
     is($res->code, 204, "$label: 204");
     is_deeply([$res->header('Access-Control-Allow-Origin')], [$app],
               "$label: ACAO is the Origin, once");
     is_deeply([$res->header('Access-Control-Allow-Credentials')], ['true'],
               "$label: ACAC true, once");
-    my @acam = $res->header('Access-Control-Allow-Methods');
-    is(scalar(@acam), 1, "$label: one ACAM");
-    ok(grep({ $_ eq 'DELETE' } map { s/^\s+|\s+$//gr } map { split /,/ }
-            @acam), "$label: ACAM lists DELETE");
+    is(header_count($res, 'Access-Control-Allow-Methods'), 1,
+       "$label: one ACAM");
+    ok(has_token($res, 'Access-Control-Allow-Methods', 'DELETE'),
+       "$label: ACAM lists DELETE");
     is_deeply(ac_names($res),
               ['access-control-allow-credentials',
                'access-control-allow-headers',
@@ -154,7 +139,7 @@ for my $a (@actual) {
     my $url = Apache::TestRequest::resolve_url("/int/cgi/int-record/$tag-act");
     $ua->request(HTTP::Request->new($method, $url, $h, ''));
 }
-my @lines = record_lines();
+my @lines = file_lines($record);
 for my $want ("OPTIONS /int/cgi/int-record/$tag-ctl",
               "OPTIONS /int/cgi/int-record/$tag-ctl2",
               map { "$_->[0] /int/cgi/int-record/$tag-act" } @actual) {
