@@ -21,7 +21,8 @@ use Apache::Test qw(-withtestmore);
 use Apache::TestRequest qw(GET OPTIONS);
 
 use lib 't/lib';
-use CorsTest qw(header_count list_of has_token vary_count ac_names preflight);
+use CorsTest qw(list_of has_token vary_count ac_names preflight
+                int_actual_allowed int_preflight_allowed);
 
 my $app  = 'https://app.example';
 my $sub  = 'https://cdn.example.org';
@@ -39,18 +40,8 @@ for my $c (['/int/hdr/file.txt', 200, 1], ['/int/hdr/missing.txt', 404, 0]) {
         is($res->code, $status, "$label: status");
         is_deeply([$res->header('X-Int-Hdr')], ['on'],
                   "$label: mod_headers ran");
-        is_deeply([$res->header('Access-Control-Allow-Origin')], [$origin],
-                  "$label: exactly one ACAO, the module's");
-        is_deeply([$res->header('Access-Control-Allow-Credentials')],
-                  ['true'], "$label: ACAC true, once");
-        is_deeply(ac_names($res),
-                  ['access-control-allow-credentials',
-                   'access-control-allow-origin',
-                   'access-control-expose-headers'],
-                  "$label: no ACAM FOO, no ACMA 999");
-        is_deeply([map { lc } $res->header('Access-Control-Expose-Headers')],
-                  ['x-total'], "$label: ACEH X-Total");
-        is(vary_count($res, 'Origin'), 1, "$label: Origin once in Vary");
+        # the module's headers: one ACAO, no ACAM FOO, no ACMA 999
+        int_actual_allowed($res, $origin, $label);
         is(vary_count($res, 'Accept'), $accept,
            "$label: Vary " . ($accept ? 'keeps Accept' : 'without Accept'
                                         . ' (Header set is onsuccess)'));
@@ -74,28 +65,12 @@ for my $c (['/int/hdr/file.txt', 200, 1], ['/int/hdr/missing.txt', 404, 0]) {
     my $label = 'allowed preflight under Header directives';
     my $res = preflight('/int/hdr/file.txt', $app, 'PUT',
                         'Access-Control-Request-Headers' => 'Content-Type');
-    is($res->code, 204, "$label: 204");
+    int_preflight_allowed($res, $app, 'PUT', $label);
     is_deeply([$res->header('X-Int-Hdr')], ['on'], "$label: mod_headers ran");
-    is_deeply([$res->header('Access-Control-Allow-Origin')], [$app],
-              "$label: exactly one ACAO, the module's");
-    is_deeply([$res->header('Access-Control-Allow-Credentials')], ['true'],
-              "$label: ACAC true, once");
-    is(header_count($res, 'Access-Control-Allow-Methods'), 1,
-       "$label: exactly one ACAM");
-    ok(has_token($res, 'Access-Control-Allow-Methods', 'PUT'),
-       "$label: ACAM lists PUT");
     ok(!has_token($res, 'Access-Control-Allow-Methods', 'FOO'),
        "$label: ACAM is not mod_headers'");
     ok(!defined $res->header('Access-Control-Max-Age'),
        "$label: no ACMA (CORSMaxAge is unset; 999 is mod_headers')");
-    is_deeply(ac_names($res),
-              ['access-control-allow-credentials',
-               'access-control-allow-headers',
-               'access-control-allow-methods',
-               'access-control-allow-origin'],
-              "$label: the preflight's headers only");
-    is(vary_count($res, 'Origin'), 1, "$label: Origin once in Vary");
-    is($res->content, '', "$label: no body");
 }
 for my $h ([Origin => $evil, 'Access-Control-Request-Method' => 'PUT'],
            [Origin => $app, 'Access-Control-Request-Method' => 'PATCH']) {

@@ -7,8 +7,9 @@
 #     use CorsTest qw(once ac_names ...);
 #
 # (Apache::Test runs every test with the top of the tree as the current
-# directory.)  Nothing here asserts: the functions return values for the
-# test to compare, so every assertion stays in the test file.
+# directory.)  Only the int_* functions assert (each says how many
+# assertions it makes, for the test's plan); the rest return values for
+# the test to compare.
 package CorsTest;
 
 use strict;
@@ -22,6 +23,7 @@ use File::Temp qw(tempdir);
 use HTTP::Response ();
 use IO::Socket::INET ();
 use POSIX ();
+use Test::More ();
 use Time::HiRes ();
 
 our @EXPORT_OK = qw(
@@ -31,6 +33,7 @@ our @EXPORT_OK = qw(
     log_mark log_since
     private_httpd stop_httpd
     httpd_t scratch_dir in_directory
+    int_actual_allowed int_preflight_allowed
 );
 
 # --- response headers ---
@@ -97,6 +100,64 @@ sub ac_names {
 sub no_ac_headers {
     my ($res) = @_;
     return !@{ ac_names($res) };
+}
+
+# --- assertions for the /int/ policy (t/conf/integration.conf.in) ---
+#
+# <Location "/int/"> allows its origins with credentials, exposes X-Total
+# and allows the methods PUT and DELETE.  Failures are reported at the
+# caller's line.
+
+my @int_actual = qw(access-control-allow-credentials
+                    access-control-allow-origin
+                    access-control-expose-headers);
+my @int_preflight = qw(access-control-allow-credentials
+                       access-control-allow-headers
+                       access-control-allow-methods
+                       access-control-allow-origin);
+
+# int_actual_allowed($res, $origin, $label): 5 assertions on an actual
+# response to an allowed $origin: ACAO is $origin, ACAC true and ACEH
+# X-Total (in any case: header names are case-insensitive), each once;
+# no other Access-Control-* header; Origin once in Vary.
+sub int_actual_allowed {
+    my ($res, $origin, $label) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    Test::More::is_deeply([$res->header('Access-Control-Allow-Origin')],
+                          [$origin], "$label: ACAO is the Origin, once");
+    Test::More::is_deeply([$res->header('Access-Control-Allow-Credentials')],
+                          ['true'], "$label: ACAC true, once");
+    Test::More::is_deeply(
+        [map { lc } $res->header('Access-Control-Expose-Headers')],
+        ['x-total'], "$label: ACEH X-Total, once");
+    Test::More::is_deeply(ac_names($res), \@int_actual,
+                          "$label: no other Access-Control-* header");
+    Test::More::is(vary_count($res, 'Origin'), 1,
+                   "$label: Origin once in Vary");
+}
+
+# int_preflight_allowed($res, $origin, $method, $label): 8 assertions on
+# an allowed preflight from $origin for $method: status 204; ACAO is
+# $origin and ACAC true, each once; one ACAM line, listing $method; ACAO,
+# ACAC, ACAM and ACAH and no other Access-Control-* header; Origin once
+# in Vary; no body.
+sub int_preflight_allowed {
+    my ($res, $origin, $method, $label) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    Test::More::is($res->code, 204, "$label: 204");
+    Test::More::is_deeply([$res->header('Access-Control-Allow-Origin')],
+                          [$origin], "$label: ACAO is the Origin, once");
+    Test::More::is_deeply([$res->header('Access-Control-Allow-Credentials')],
+                          ['true'], "$label: ACAC true, once");
+    Test::More::is(header_count($res, 'Access-Control-Allow-Methods'), 1,
+                   "$label: one ACAM");
+    Test::More::ok(has_token($res, 'Access-Control-Allow-Methods', $method),
+                   "$label: ACAM lists $method");
+    Test::More::is_deeply(ac_names($res), \@int_preflight,
+                          "$label: the preflight's headers only");
+    Test::More::is(vary_count($res, 'Origin'), 1,
+                   "$label: Origin once in Vary");
+    Test::More::is($res->content, '', "$label: no body");
 }
 
 # --- requests ---
