@@ -8,8 +8,9 @@ use strict;
 use warnings FATAL => 'all';
 
 use Apache::Test qw(-withtestmore);
-use File::Spec::Functions qw(catfile);
-use File::Temp qw(tempdir);
+
+use lib 't/lib';
+use CorsTest qw(httpd_t scratch_dir in_directory);
 
 # [ directive lines, strings the output must contain ]
 my @bad = (
@@ -217,59 +218,10 @@ EOF
 
 plan tests => 3 * @bad + 2 * @contexts + 2 * (@good + @good_raw);
 
-my $dir = tempdir(DIR => Apache::Test::vars('t_logs'), CLEANUP => 1);
-my $httpd = Apache::Test::vars('httpd');
-
-# The head of every throwaway config.
-my $head = do {
-    open my $fh, '<', catfile(Apache::Test::vars('t_conf'), 'base.conf')
-        or die $!;
-    my @keep = grep { /^\s*(ServerRoot|LoadModule)\s/ } <$fh>;
-    my $so = catfile(Apache::Test::vars('serverroot'), '..', '.libs',
-                     'mod_cors.so');
-    join('', @keep) . <<"EOF";
-LoadModule cors_module "$so"
-ServerName 127.0.0.1
-PidFile "$dir/httpd.pid"
-DefaultRuntimeDir "$dir"
-Mutex file:$dir
-ErrorLog "$dir/error_log"
-EOF
-};
-
-my $n = 0;
-
-# Run "httpd -t" on a config; returns the exit code and the output.
-sub configtest {
-    my ($body) = @_;
-    my $conf = catfile($dir, sprintf('case%03d.conf', ++$n));
-    open my $fh, '>', $conf or die $!;
-    print $fh $head, $body;
-    close $fh;
-
-    my $pid = open(my $out, '-|') // die "fork: $!";
-    if (!$pid) {
-        open STDERR, '>&', \*STDOUT;
-        no warnings 'exec';
-        exec $httpd, '-t', '-f', $conf;
-        exit 127;
-    }
-    local $/;
-    my $text = <$out> // '';
-    close $out;
-    return ($? >> 8, $text);
-}
-
-sub in_directory {
-    my ($lines) = @_;
-    $lines =~ s/^/    /mg;
-    return qq{<Directory "$dir/site">\n$lines\n</Directory>\n};
-}
-
 for my $case (@bad) {
     my ($lines, @must) = @$case;
     (my $label = $lines) =~ s/\n/ + /g;
-    my ($rc, $out) = configtest(in_directory($lines));
+    my ($rc, $out) = httpd_t(in_directory($lines));
 
     ok($rc != 0 && $out !~ /Invalid command/,
        "-t fails: $label") or diag($out);
@@ -281,7 +233,7 @@ for my $case (@bad) {
 
 for my $case (@contexts) {
     my ($where, $body) = @$case;
-    my ($rc, $out) = configtest($body);
+    my ($rc, $out) = httpd_t($body);
     ok($rc != 0 && $out !~ /Invalid command/,
        "-t fails: CORSMaxAge 86401 in $where") or diag($out);
     ok(index($out, 'CORSMaxAge') >= 0 && index($out, '86401') >= 0,
@@ -290,14 +242,14 @@ for my $case (@contexts) {
 
 for my $lines (@good) {
     (my $label = $lines) =~ s/\n/ + /g;
-    my ($rc, $out) = configtest(in_directory($lines));
+    my ($rc, $out) = httpd_t(in_directory($lines));
     is($rc, 0, "-t passes: $label") or diag($out);
     like($out, qr/Syntax OK/, '... Syntax OK');
 }
 
 for my $case (@good_raw) {
     my ($label, $body) = @$case;
-    my ($rc, $out) = configtest($body->($dir));
+    my ($rc, $out) = httpd_t($body->(scratch_dir()));
     is($rc, 0, "-t passes: $label") or diag($out);
     like($out, qr/Syntax OK/, '... Syntax OK');
 }

@@ -7,8 +7,10 @@ use warnings FATAL => 'all';
 
 use Apache::Test qw(-withtestmore);
 use Apache::TestRequest qw(GET OPTIONS POST);
-use File::Spec::Functions qw(catfile);
 use Time::HiRes qw(sleep);
+
+use lib 't/lib';
+use CorsTest qw(log_mark log_since);
 
 my $url = '/cfg/dbg/index.html';
 
@@ -47,24 +49,6 @@ my @cases = (
 );
 
 plan tests => 4 * @cases + 2 * 2;
-
-my $log = catfile(Apache::Test::vars('t_logs'), 'error_log');
-
-sub log_mark { return -s $log || 0 }
-
-sub log_since {
-    my ($mark, $want) = @_;
-    my $text = '';
-    for (1 .. 20) {
-        open my $fh, '<', $log or die $!;
-        seek $fh, $mark, 0;
-        local $/;
-        $text = <$fh> // '';
-        last if !defined $want || index($text, $want) >= 0;
-        sleep 0.1;
-    }
-    return $text;
-}
 
 sub cors_lines { return grep { /\[cors:/ } split /\n/, $_[0] }
 

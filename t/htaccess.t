@@ -7,10 +7,12 @@ use strict;
 use warnings FATAL => 'all';
 
 use Apache::Test qw(-withtestmore);
-use Apache::TestRequest qw(GET OPTIONS);
+use Apache::TestRequest qw(GET);
 use Apache::TestUtil qw(t_write_file);
 use File::Spec::Functions qw(catfile);
-use Time::HiRes qw(sleep);
+
+use lib 't/lib';
+use CorsTest qw(once once_eq no_ac_headers preflight log_mark log_since);
 
 # Invalid files: the content, then what the error-log line must name.
 my @invalid = (
@@ -29,37 +31,9 @@ my @invalid = (
 plan tests => 11 + 5 * @invalid + 5;
 
 my $docroot = Apache::Test::vars('documentroot');
-my $t_logs = Apache::Test::vars('t_logs');
 my $a_file = catfile($docroot, qw(cfg ht a .htaccess));
 my $a_url = '/cfg/ht/a/index.html';
 my $b_url = '/cfg/ht/b/index.html';
-
-sub once {
-    my ($res, $name) = @_;
-    my @v = $res->header($name);
-    return join('|', @v);
-}
-
-sub no_ac_headers {
-    my ($res) = @_;
-    return !grep { /^access-control-/i } $res->headers->header_field_names;
-}
-
-sub log_mark { return -s catfile($t_logs, 'error_log') || 0 }
-
-sub log_since {
-    my ($mark, $re) = @_;
-    my $text = '';
-    for (1 .. 20) {
-        open my $fh, '<', catfile($t_logs, 'error_log') or die $!;
-        seek $fh, $mark, 0;
-        local $/;
-        $text = <$fh> // '';
-        last if $text =~ $re;
-        sleep 0.1;
-    }
-    return $text;
-}
 
 my $res;
 
@@ -76,8 +50,7 @@ t_write_file($a_file, "CORSAllowOrigin https://ht-a.example\n"
 $res = GET $a_url, Origin => 'https://ht-a.example';
 is(once($res, 'Access-Control-Allow-Origin'), 'https://ht-a.example',
    '.htaccess written: its origin is allowed');
-$res = OPTIONS $a_url, Origin => 'https://ht-a.example',
-    'Access-Control-Request-Method' => 'PUT';
+$res = preflight($a_url, 'https://ht-a.example', 'PUT');
 is($res->code, 204, '.htaccess: preflight allowed');
 is(once($res, 'Access-Control-Max-Age'), '30', '.htaccess: CORSMaxAge 30');
 
@@ -87,8 +60,7 @@ ok(no_ac_headers($res), '.htaccess rewritten: the old origin is gone');
 $res = GET $a_url, Origin => 'https://ht-a2.example';
 is(once($res, 'Access-Control-Allow-Origin'), 'https://ht-a2.example',
    '.htaccess rewritten: the new origin is allowed');
-$res = OPTIONS $a_url, Origin => 'https://ht-a2.example',
-    'Access-Control-Request-Method' => 'PUT';
+$res = preflight($a_url, 'https://ht-a2.example', 'PUT');
 is($res->code, 403, '.htaccess rewritten: PUT no longer listed');
 
 # the sibling
@@ -111,11 +83,11 @@ is(once($res, 'Access-Control-Allow-Origin'), 'https://ht-b.example',
                  "CORSAllowOrigin https://file.ht.example\n");
     $res = GET $url, Origin => 'https://dir.ht.example';
     ok(no_ac_headers($res), '.htaccess origins replace the <Directory>\'s');
-    $res = OPTIONS $url, Origin => 'https://file.ht.example',
-        'Access-Control-Request-Method' => 'GET';
+    $res = preflight($url, 'https://file.ht.example', 'GET');
     ok($res->code == 204
-       && once($res, 'Access-Control-Allow-Origin') eq 'https://file.ht.example'
-       && once($res, 'Access-Control-Max-Age') eq '100',
+       && once_eq($res, 'Access-Control-Allow-Origin',
+                  'https://file.ht.example')
+       && once_eq($res, 'Access-Control-Max-Age', '100'),
        '.htaccess origin allowed, CORSMaxAge inherited from <Directory>');
 }
 
@@ -140,13 +112,12 @@ for my $case (@invalid) {
        . join(' and ', map { "'$_'" } @names))
         or diag("error_log lines for the file:\n", join("\n", @lines));
 
-    $res = OPTIONS $a_url, Origin => 'https://ht-a.example',
-        'Access-Control-Request-Method' => 'PUT';
+    $res = preflight($a_url, 'https://ht-a.example', 'PUT');
     is($res->code, 500, "invalid .htaccess ($label): preflight gives 500");
 
     $res = GET $b_url, Origin => 'https://ht-b.example';
     ok($res->code == 200
-       && once($res, 'Access-Control-Allow-Origin') eq 'https://ht-b.example',
+       && once_eq($res, 'Access-Control-Allow-Origin', 'https://ht-b.example'),
        "invalid .htaccess ($label): the sibling directory still works");
 }
 
@@ -155,7 +126,7 @@ for my $case (@invalid) {
 t_write_file($a_file, "CORSAllowOrigin https://ht-a.example\n");
 $res = GET $a_url, Origin => 'https://ht-a.example';
 ok($res->code == 200
-   && once($res, 'Access-Control-Allow-Origin') eq 'https://ht-a.example',
+   && once_eq($res, 'Access-Control-Allow-Origin', 'https://ht-a.example'),
    'fixed .htaccess: works again on the next request');
 
 # Credentials and "*" in different files are allowed (SPEC: only within one

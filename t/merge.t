@@ -9,150 +9,16 @@ use strict;
 use warnings FATAL => 'all';
 
 use Apache::Test qw(-withtestmore);
-use Apache::TestRequest qw(GET OPTIONS);
-use File::Spec::Functions qw(catfile);
-use File::Temp qw(tempdir);
-use IO::Socket::INET;
-use POSIX ();
-use Time::HiRes qw(sleep);
+use Apache::TestRequest qw(GET);
+
+use lib 't/lib';
+use CorsTest qw(once once_eq has_token no_ac_headers preflight log_mark
+                log_since private_httpd stop_httpd);
 
 plan tests => 73;
 
-my $t_logs = Apache::Test::vars('t_logs');
-
 my $A = 'https://a.merge.example';      # the parent's only origin
 my $B = 'https://b.merge.example';
-
-# --- helpers ---------------------------------------------------------------
-
-my @running;    # private httpds
-
-sub once {
-    my ($res, $name) = @_;
-    my @v = $res->header($name);
-    return join('|', @v);
-}
-
-sub has_token {
-    my ($res, $name, $token, $nocase) = @_;
-    my @elts = map { split /\s*,\s*/ } $res->header($name);
-    return scalar grep { $nocase ? lc $_ eq lc $token : $_ eq $token } @elts;
-}
-
-sub no_ac_headers {
-    my ($res) = @_;
-    return !grep { /^access-control-/i } $res->headers->header_field_names;
-}
-
-sub preflight {
-    my ($url, $origin, $method, @more) = @_;
-    return OPTIONS $url, Origin => $origin,
-        'Access-Control-Request-Method' => $method, @more;
-}
-
-sub log_mark { return -s catfile($t_logs, 'error_log') || 0 }
-
-sub log_since {
-    my ($mark, $re) = @_;
-    my $text = '';
-    for (1 .. 20) {
-        open my $fh, '<', catfile($t_logs, 'error_log') or die $!;
-        seek $fh, $mark, 0;
-        local $/;
-        $text = <$fh> // '';
-        last if $text =~ $re;
-        sleep 0.1;
-    }
-    return $text;
-}
-
-# A private httpd on $nports ports; $body gets the ports.
-sub private_httpd {
-    my ($nports, $body) = @_;
-    my $dir = tempdir(CLEANUP => 1);
-    my @probes = map {
-        IO::Socket::INET->new(Listen => 1, LocalAddr => '127.0.0.1',
-                              LocalPort => 0, ReuseAddr => 1)
-            or die "no free port: $!";
-    } 1 .. $nports;
-    my @ports = map { $_->sockport } @probes;
-    close $_ for @probes;
-
-    open my $base, '<', catfile(Apache::Test::vars('t_conf'), 'base.conf')
-        or die $!;
-    my ($root, @load) = ('');
-    while (<$base>) {
-        $root = $1 if /^\s*ServerRoot\s+"?([^"\s]+)"?/;
-        if (/^\s*LoadModule\s+(mpm_event_module|authz_core_module)\s+"?([^"\s]+)"?/) {
-            my ($mod, $path) = ($1, $2);
-            $path = "$root/$path" unless $path =~ m{^/};
-            push @load, qq{LoadModule $mod "$path"};
-        }
-    }
-    my $so = catfile(Apache::Test::vars('serverroot'), '..', '.libs',
-                     'mod_cors.so');
-    push @load, qq{LoadModule cors_module "$so"};
-
-    mkdir "$dir/htdocs" or die $!;
-    open my $ix, '>', "$dir/htdocs/index.html" or die $!;
-    print $ix "private\n";
-    close $ix;
-
-    my $conf = "$dir/httpd.conf";
-    open my $fh, '>', $conf or die $!;
-    print $fh join("\n", @load), "\n",
-        (map { "Listen 127.0.0.1:$_\n" } @ports), <<"EOF", $body->(@ports);
-ServerRoot "$dir"
-ServerName 127.0.0.1
-PidFile "$dir/httpd.pid"
-DefaultRuntimeDir "$dir"
-Mutex file:$dir
-ErrorLog "$dir/error_log"
-LogLevel info cors:debug
-DocumentRoot "$dir/htdocs"
-<Directory "$dir/htdocs">
-    Require all granted
-</Directory>
-StartServers 1
-ServerLimit 1
-ThreadsPerChild 5
-MinSpareThreads 1
-MaxSpareThreads 5
-MaxRequestWorkers 5
-EOF
-    close $fh;
-
-    my $pid = fork // die "fork: $!";
-    push @running, $pid if $pid;
-    if (!$pid) {
-        open STDOUT, '>', "$dir/stdout";
-        open STDERR, '>&', \*STDOUT;
-        no warnings 'exec';
-        exec Apache::Test::vars('httpd'), '-f', $conf, '-DFOREGROUND';
-        POSIX::_exit(127);
-    }
-    for (1 .. 100) {
-        last if !grep { !IO::Socket::INET->new(PeerAddr => "127.0.0.1:$_") }
-                      @ports;
-        last if waitpid($pid, POSIX::WNOHANG()) == $pid;
-        sleep 0.1;
-    }
-    return { pid => $pid, ports => \@ports, dir => $dir };
-}
-
-sub stop_httpd {
-    my ($srv) = @_;
-    kill 'TERM', $srv->{pid};
-    waitpid $srv->{pid}, 0;
-    @running = grep { $_ != $srv->{pid} } @running;
-}
-
-# Never leave a private httpd behind, even if a test dies.
-END {
-    local $?;    # waitpid must not change the exit status
-    my @pids = @running;
-    stop_httpd({ pid => $_ }) for @pids;
-}
 
 my $res;
 
@@ -162,7 +28,7 @@ $res = GET '/cfg/merge/index.html', Origin => $A;
 is(once($res, 'Access-Control-Allow-Origin'), $A, 'parent: A allowed');
 $res = preflight('/cfg/merge/index.html', $A, 'PUT',
                  'Access-Control-Request-Headers' => 'X-Parent');
-ok($res->code == 200 && once($res, 'Access-Control-Max-Age') eq '600',
+ok($res->code == 200 && once_eq($res, 'Access-Control-Max-Age', '600'),
    'parent: preflight 200 with ACMA 600');
 
 # --- a child's CORSAllowOrigin replaces the set; the rest is inherited ------
@@ -215,8 +81,10 @@ ok($res->code == 200 && once($res, 'Access-Control-Max-Age') eq '600',
     $res = preflight($url, $A, 'PUT');
     is($res->code, 403, 'child regex: preflight from A denied');
     $res = preflight($url, 'https://re2.merge.example', 'PUT');
-    ok($res->code == 200 && once($res, 'Access-Control-Allow-Origin') eq
-       'https://re2.merge.example', 'child regex: preflight from re2 allowed');
+    ok($res->code == 200
+       && once_eq($res, 'Access-Control-Allow-Origin',
+                  'https://re2.merge.example'),
+       'child regex: preflight from re2 allowed');
 }
 
 # --- several lines in one section accumulate --------------------------------
@@ -337,8 +205,8 @@ ok(no_ac_headers($res), 'accumulating lines: A (the parent\'s) not allowed');
     my $other = 'https://any.merge.example';
 
     $res = GET '/cfg/credstar/index.html', Origin => $cred;
-    ok(once($res, 'Access-Control-Allow-Origin') eq $cred
-       && once($res, 'Access-Control-Allow-Credentials') eq 'true',
+    ok(once_eq($res, 'Access-Control-Allow-Origin', $cred)
+       && once_eq($res, 'Access-Control-Allow-Credentials', 'true'),
        'credentials parent: ACAO and ACAC true');
 
     my $mark = log_mark();
@@ -354,13 +222,13 @@ ok(no_ac_headers($res), 'accumulating lines: A (the parent\'s) not allowed');
         or diag('new error_log lines: ' . log_since($mark, qr/^/));
 
     $res = GET '/cfg/credstar/star/index.html';
-    ok(once($res, 'Access-Control-Allow-Origin') eq '*'
+    ok(once_eq($res, 'Access-Control-Allow-Origin', '*')
        && !defined $res->header('Access-Control-Allow-Credentials'),
        'inherited credentials beside *, no Origin: ACAO *, no ACAC');
 
     $res = preflight('/cfg/credstar/star/index.html', $other, 'GET');
     is($res->code, 204, 'inherited credentials beside *: preflight allowed');
-    ok(once($res, 'Access-Control-Allow-Origin') eq '*'
+    ok(once_eq($res, 'Access-Control-Allow-Origin', '*')
        && !defined $res->header('Access-Control-Allow-Credentials'),
        'inherited credentials beside *: preflight ACAO *, no ACAC');
 }
@@ -402,7 +270,7 @@ EOF
                           @{ $srv->{ports} };
 
     $res = preflight($main, 'https://srv.merge.example', 'PUT');
-    ok($res->code == 204 && once($res, 'Access-Control-Max-Age') eq '600',
+    ok($res->code == 204 && once_eq($res, 'Access-Control-Max-Age', '600'),
        'server: preflight allowed with ACMA 600');
 
     $res = preflight($vh, 'https://srv.merge.example', 'PUT');

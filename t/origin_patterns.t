@@ -8,28 +8,12 @@ use strict;
 use warnings FATAL => 'all';
 
 use Apache::Test qw(-withtestmore);
-use Apache::TestRequest qw(GET OPTIONS);
+use Apache::TestRequest qw(GET);
+
+use lib 't/lib';
+use CorsTest qw(once vary_count ac_names preflight);
 
 my $url = '/req/pat/file.txt';
-
-# All values of a header joined with '|', or undef when it is absent:
-# a header sent twice shows up as "a|a".
-sub hv {
-    my ($res, $name) = @_;
-    my @v = $res->header($name);
-    return @v ? join('|', @v) : undef;
-}
-
-sub ac_names {
-    my $res = shift;
-    return sort grep { /^access-control-/i } $res->headers->header_field_names;
-}
-
-sub vary_origin_count {
-    my $res = shift;
-    return scalar grep { lc eq 'origin' }
-        map { s/^[ \t]+|[ \t]+$//gr } map { split /,/ } $res->header('Vary');
-}
 
 # [ Origin, allowed?, why ]
 my @cases = (
@@ -126,26 +110,25 @@ for my $c (@cases) {
     my $res = GET $url, Origin => $origin;
     is($res->code, 200, "actual $origin ($why): status");
     if ($allowed) {
-        is(hv($res, 'Access-Control-Allow-Origin'), $origin,
+        is(once($res, 'Access-Control-Allow-Origin'), $origin,
            "actual $origin ($why): ACAO is the Origin, once");
     }
     else {
-        is(join(',', ac_names($res)), '',
-           "actual $origin ($why): no Access-Control-* header");
+        is_deeply(ac_names($res), [],
+                  "actual $origin ($why): no Access-Control-* header");
     }
-    is(vary_origin_count($res), 1, "actual $origin ($why): Vary: Origin");
+    is(vary_count($res, 'Origin'), 1, "actual $origin ($why): Vary: Origin");
 
-    $res = OPTIONS $url, Origin => $origin,
-        'Access-Control-Request-Method' => 'GET';
+    $res = preflight($url, $origin, 'GET');
     if ($allowed) {
         is($res->code, 204, "preflight $origin ($why): 204");
-        is(hv($res, 'Access-Control-Allow-Origin'), $origin,
+        is(once($res, 'Access-Control-Allow-Origin'), $origin,
            "preflight $origin ($why): ACAO is the Origin, once");
     }
     else {
         is($res->code, 403, "preflight $origin ($why): 403");
-        is(join(',', ac_names($res)), '',
-           "preflight $origin ($why): no Access-Control-* header");
+        is_deeply(ac_names($res), [],
+                  "preflight $origin ($why): no Access-Control-* header");
     }
 }
 
@@ -153,9 +136,9 @@ for my $c (@cases) {
 # pattern, one only by a regex, in the same section.
 my $by_pattern = GET $url, Origin => 'https://q.example.com';
 my $by_regex = GET $url, Origin => 'https://alt2.test';
-is(hv($by_pattern, 'Access-Control-Allow-Origin'), 'https://q.example.com',
+is(once($by_pattern, 'Access-Control-Allow-Origin'), 'https://q.example.com',
    'a pattern allows beside regexes');
-is(hv($by_regex, 'Access-Control-Allow-Origin'), 'https://alt2.test',
+is(once($by_regex, 'Access-Control-Allow-Origin'), 'https://alt2.test',
    'a regex allows beside patterns');
 
 done_testing();

@@ -9,30 +9,11 @@ use warnings FATAL => 'all';
 
 use Apache::Test qw(-withtestmore);
 use Apache::TestRequest qw(GET OPTIONS);
-use HTTP::Response ();
+
+use lib 't/lib';
+use CorsTest qw(once list_of vary_count ac_names preflight raw);
 
 my $APP = 'https://app.example.com';
-
-# All values of a header joined with '|', or undef when it is absent:
-# a header sent twice shows up as "a|a".
-sub hv {
-    my ($res, $name) = @_;
-    my @v = $res->header($name);
-    return @v ? join('|', @v) : undef;
-}
-
-sub ac_names {
-    my $res = shift;
-    return sort grep { /^access-control-/i } $res->headers->header_field_names;
-}
-
-# The elements of a comma-separated header (all its lines), trimmed,
-# empty ones left out.
-sub list_of {
-    my ($res, $name) = @_;
-    return grep { length } map { s/^[ \t]+|[ \t]+$//gr }
-        map { split /,/ } $res->header($name);
-}
 
 # Fetch: ACAM allows a method it lists (byte for byte), or any method
 # when it lists "*" and the request has no credentials.
@@ -56,12 +37,6 @@ sub acah_allows {
     return 1;
 }
 
-sub preflight {
-    my ($path, $origin, $method, %extra) = @_;
-    return OPTIONS $path, Origin => $origin,
-        'Access-Control-Request-Method' => $method, %extra;
-}
-
 # An allowed preflight.  %e: name, status (204), acao ($APP), cred (0/1),
 # method, headers (arrayref of requested names, or undef: no ACAH),
 # max_age (undef: no ACMA), pna (0/1).
@@ -75,19 +50,19 @@ sub allowed {
     is($res->content, '', "$n: empty body");
     my $cl = $res->header('Content-Length');
     ok(!defined $cl || $cl eq '0', "$n: Content-Length 0 or absent");
-    is(hv($res, 'Access-Control-Allow-Origin'), $e{acao} // $APP,
+    is(once($res, 'Access-Control-Allow-Origin'), $e{acao} // $APP,
        "$n: ACAO, once");
     my %vary = map { lc($_) => 1 } list_of($res, 'Vary');
     ok($vary{origin} && $vary{'access-control-request-method'}
        && $vary{'access-control-request-headers'},
        "$n: Vary has Origin, Access-Control-Request-Method and "
        . "Access-Control-Request-Headers");
-    is(hv($res, 'Access-Control-Allow-Credentials'),
+    is(once($res, 'Access-Control-Allow-Credentials'),
        $e{cred} ? 'true' : undef,
        $e{cred} ? "$n: ACAC true, once" : "$n: no ACAC");
-    is(hv($res, 'Access-Control-Max-Age'), $e{max_age},
+    is(once($res, 'Access-Control-Max-Age'), $e{max_age},
        defined $e{max_age} ? "$n: ACMA $e{max_age}" : "$n: no ACMA");
-    is(hv($res, 'Access-Control-Allow-Private-Network'),
+    is(once($res, 'Access-Control-Allow-Private-Network'),
        $e{pna} ? 'true' : undef,
        $e{pna} ? "$n: ACAPN true, once" : "$n: no ACAPN");
     if ($method !~ /^(?:GET|HEAD|POST)$/) {
@@ -106,20 +81,7 @@ sub allowed {
 sub denied {
     my ($res, $n) = @_;
     is($res->code, 403, "$n: 403");
-    is(join(',', ac_names($res)), '', "$n: no Access-Control-* header");
-}
-
-# A raw request, for header lines LWP would merge.
-sub raw {
-    my ($method, $path, @lines) = @_;
-    my $sock = Apache::TestRequest::vhost_socket() or die "connect: $!";
-    print $sock join("\r\n", "$method $path HTTP/1.1", 'Host: 127.0.0.1',
-                     'Connection: close', @lines, '', '');
-    my $text = do { local $/; <$sock> };
-    close $sock;
-    my ($head, $body) = split /\r\n\r\n/, $text, 2;
-    $head =~ s/\r\n/\n/g;
-    return HTTP::Response->parse("$head\n\n" . ($body // ''));
+    is_deeply(ac_names($res), [], "$n: no Access-Control-* header");
 }
 
 my $res;
@@ -206,14 +168,14 @@ my $star = '/req/star/file.txt';
 for my $m (qw(PUT PATCH Custom-Verb)) {
     $res = preflight($star, $APP, $m);
     allowed($res, name => "* methods: $m", method => $m);
-    is(hv($res, 'Access-Control-Allow-Methods'), '*',
+    is(once($res, 'Access-Control-Allow-Methods'), '*',
        "* methods without credentials: ACAM is *");
 }
 $res = preflight($star, $APP, 'PUT',
                  'Access-Control-Request-Headers' => 'x-a, X-Anything-Else');
 allowed($res, name => '* headers', method => 'PUT',
         headers => [qw(x-a X-Anything-Else)]);
-is(hv($res, 'Access-Control-Allow-Headers'), '*',
+is(once($res, 'Access-Control-Allow-Headers'), '*',
    '* headers without credentials: ACAH is *');
 for my $m (qw(CONNECT TRACE TRACK connect trace Track)) {
     denied(preflight($star, $APP, $m), "* methods: $m never allowed");
@@ -337,22 +299,22 @@ denied(preflight($any, 'https://whatever.test', 'GET',
 $res = OPTIONS $cred, Origin => $APP;
 is($res->code, 200, 'OPTIONS without ACRM: the handler answers 200');
 ok(defined $res->header('Allow'), 'OPTIONS without ACRM: the handler\'s Allow');
-is(hv($res, 'Access-Control-Allow-Origin'), $APP,
+is(once($res, 'Access-Control-Allow-Origin'), $APP,
    'OPTIONS without ACRM: actual-request ACAO');
-is(hv($res, 'Access-Control-Allow-Credentials'), 'true',
+is(once($res, 'Access-Control-Allow-Credentials'), 'true',
    'OPTIONS without ACRM: actual-request ACAC');
 is(join(',', sort map { lc } list_of($res, 'Access-Control-Expose-Headers')),
    'x-page,x-total', 'OPTIONS without ACRM: actual-request ACEH');
-is(join(',', ac_names($res)),
-   'Access-Control-Allow-Credentials,Access-Control-Allow-Origin,'
-   . 'Access-Control-Expose-Headers',
-   'OPTIONS without ACRM: no preflight headers (ACAM, ACAH, ACMA)');
-is(scalar(grep { lc eq 'origin' } list_of($res, 'Vary')), 1,
-   'OPTIONS without ACRM: Vary: Origin');
+is_deeply(ac_names($res),
+          ['access-control-allow-credentials', 'access-control-allow-origin',
+           'access-control-expose-headers'],
+          'OPTIONS without ACRM: no preflight headers (ACAM, ACAH, ACMA)');
+is(vary_count($res, 'Origin'), 1, 'OPTIONS without ACRM: Vary: Origin');
 
 $res = OPTIONS $cred, Origin => 'https://evil.example.com';
 is($res->code, 200, 'OPTIONS without ACRM, origin not allowed: 200, not 403');
-is(join(',', ac_names($res)), '',
-   'OPTIONS without ACRM, origin not allowed: no Access-Control-* header');
+is_deeply(ac_names($res), [],
+          'OPTIONS without ACRM, origin not allowed: '
+          . 'no Access-Control-* header');
 
 done_testing();

@@ -10,7 +10,9 @@ use warnings FATAL => 'all';
 
 use Apache::Test qw(-withtestmore);
 use File::Spec::Functions qw(catfile);
-use File::Temp qw(tempdir);
+
+use lib 't/lib';
+use CorsTest qw(httpd_t in_directory);
 
 # [ directive lines, the value the warning must name ]
 my @warn = (
@@ -50,48 +52,6 @@ my @quiet = (
 
 plan tests => 2 * @warn + 2 * @quiet + 3;
 
-my $dir = tempdir(DIR => Apache::Test::vars('t_logs'), CLEANUP => 1);
-my $httpd = Apache::Test::vars('httpd');
-
-my $head = do {
-    open my $fh, '<', catfile(Apache::Test::vars('t_conf'), 'base.conf')
-        or die $!;
-    my @keep = grep { /^\s*(ServerRoot|LoadModule)\s/ } <$fh>;
-    my $so = catfile(Apache::Test::vars('serverroot'), '..', '.libs',
-                     'mod_cors.so');
-    join('', @keep) . <<"EOF";
-LoadModule cors_module "$so"
-ServerName 127.0.0.1
-PidFile "$dir/httpd.pid"
-DefaultRuntimeDir "$dir"
-Mutex file:$dir
-ErrorLog "$dir/error_log"
-EOF
-};
-
-my $n = 0;
-
-sub configtest {
-    my ($lines) = @_;
-    $lines =~ s/^/    /mg;
-    my $conf = catfile($dir, sprintf('warn%03d.conf', ++$n));
-    open my $fh, '>', $conf or die $!;
-    print $fh $head, qq{<Directory "$dir/site">\n$lines\n</Directory>\n};
-    close $fh;
-
-    my $pid = open(my $out, '-|') // die "fork: $!";
-    if (!$pid) {
-        open STDERR, '>&', \*STDOUT;
-        no warnings 'exec';
-        exec $httpd, '-t', '-f', $conf;
-        exit 127;
-    }
-    local $/;
-    my $text = <$out> // '';
-    close $out;
-    return ($? >> 8, $text);
-}
-
 sub warn_lines {
     my ($text) = @_;
     return grep { /\[cors:warn\]/ } split /\n/, $text;
@@ -100,7 +60,7 @@ sub warn_lines {
 for my $case (@warn) {
     my ($lines, $value) = @$case;
     (my $label = $lines) =~ s/\n/ + /g;
-    my ($rc, $out) = configtest($lines);
+    my ($rc, $out) = httpd_t(in_directory($lines));
     is($rc, 0, "-t passes: $label") or diag($out);
     ok(scalar(grep { index($_, $value) >= 0 } warn_lines($out)),
        "... with a warn-level line naming $value") or diag($out);
@@ -108,7 +68,7 @@ for my $case (@warn) {
 
 for my $lines (@quiet) {
     (my $label = $lines) =~ s/\n/ + /g;
-    my ($rc, $out) = configtest($lines);
+    my ($rc, $out) = httpd_t(in_directory($lines));
     is($rc, 0, "-t passes: $label") or diag($out);
     is(scalar(warn_lines($out)), 0, '... without a warning') or diag($out);
 }
