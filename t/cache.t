@@ -78,7 +78,8 @@ for my $vhost (@vhosts) {
         is($res->code, defined $acao ? 204 : 403,
            "$vhost preflight $kind: status");
         is_deeply([$res->header('Access-Control-Allow-Origin')],
-                  [defined $acao ? $acao : ()], "$vhost preflight $kind: ACAO");
+                  [defined $acao ? $acao : ()],
+                  "$vhost preflight $kind: ACAO");
         is($res->header('Access-Control-Allow-Methods'),
            defined $acao ? 'PUT' : undef, "$vhost preflight $kind: ACAM");
     }
