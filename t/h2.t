@@ -123,7 +123,7 @@ for my $c (@cases) {
 
 # Run curl; the response's protocol, status and headers.
 sub curl {
-    my @cmd = ('curl', '-sS', '-i', '--max-time', '10', '-o', '-', @_);
+    my @cmd = ('curl', '-sS', '-i', '--max-time', '30', '-o', '-', @_);
     # -I makes curl print only headers; -i with a body prints both
     open my $fh, '-|', @cmd or die "curl: $!";
     local $/;

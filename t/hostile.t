@@ -398,7 +398,7 @@ sub raw {
     my ($bytes) = @_;
     my $sock = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
                                      PeerPort => $port, Proto => 'tcp',
-                                     Timeout => 10)
+                                     Timeout => 30)
         or die "connect to 127.0.0.1:$port: $!";
     binmode $sock;
     my $off = 0;
@@ -410,7 +410,7 @@ sub raw {
     }
     my $sel = IO::Select->new($sock);
     my $buf = '';
-    while ($sel->can_read(10)) {
+    while ($sel->can_read(30)) {
         my $n = sysread($sock, $buf, 65536, length $buf);
         last unless $n;
     }
