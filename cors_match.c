@@ -500,7 +500,7 @@ int cors_names_add(apr_array_header_t *names, const char *name)
     if (cors_names_has(names, name, len)) {
         return 0;
     }
-    APR_ARRAY_PUSH(names, const char *) = cors_lower_dup(names->pool, name,
+    APR_ARRAY_PUSH(names, const char *) = apr_pstrmemdup(names->pool, name,
                                                          len);
     return 1;
 }

@@ -102,8 +102,8 @@ int cors_list_next(const char **p, const char *end,
                    const char **tok, apr_size_t *len);
 
 /*
- * Add a header name to a list of lower-case names, unless present;
- * returns 1 if added.  Names are compared case-insensitively.
+ * Add a header name to a list, as first written, unless present in any
+ * case; returns 1 if added.  Names are compared case-insensitively.
  */
 int cors_names_add(apr_array_header_t *names, const char *name);
 

@@ -52,6 +52,9 @@ module AP_MODULE_DECLARE_DATA cors_module;
 #define CORS_SIMPLE_METHOD(m) \
     (!strcmp((m), "GET") || !strcmp((m), "HEAD") || !strcmp((m), "POST"))
 
+/* An origin no policy means to allow, to spot regexes that allow all. */
+#define CORS_CANARY_ORIGIN "https://mod-cors-canary.invalid"
+
 #define CORS_PREFLIGHT_VARY \
     "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
 
@@ -61,13 +64,14 @@ typedef struct {
     apr_array_header_t *patterns;       /* cors_pattern, for checks */
     apr_array_header_t *regexes;        /* ap_regex_t *, anchored */
     int any;                            /* "*" */
+    const char *match_any;              /* a regex that matches anything */
     int null;                           /* "null" */
     int none;                           /* "none" */
 } cors_origins;
 
 /* CORSAllowMethods, CORSAllowHeaders or CORSExposeHeaders. */
 typedef struct {
-    apr_array_header_t *names;          /* header names in lower case */
+    apr_array_header_t *names;          /* as written; methods normalized */
     int star;
     const char *value;                  /* the response header's value */
 } cors_list;
@@ -212,6 +216,10 @@ static const char *cors_check_credentials(cmd_parms *cmd,
     else if (o && o->null) {
         clash = "CORSAllowOrigin null";
     }
+    else if (o && o->match_any) {
+        clash = apr_psprintf(cmd->pool, "CORSAllowOriginMatch %s (it "
+                             "matches any origin)", o->match_any);
+    }
     else if (conf->expose && conf->expose->star) {
         clash = "CORSExposeHeaders *";
     }
@@ -318,7 +326,12 @@ static const char *cors_set_origin_match(cmd_parms *cmd, void *dconf,
                             cmd->cmd->name, arg);
     }
     APR_ARRAY_PUSH(o->regexes, ap_regex_t *) = re;
-    return NULL;
+    /* A regex that matches a made-up origin reflects every origin: with
+     * credentials that is "*" with the safety off. */
+    if (!ap_regexec(re, CORS_CANARY_ORIGIN, 0, NULL, 0)) {
+        o->match_any = arg;
+    }
+    return cors_check_credentials(cmd, dconf);
 }
 
 /* The Fetch standard upper-cases exactly these method names. */
@@ -493,16 +506,23 @@ static request_rec *cors_original(request_rec *r)
     return r;
 }
 
-/* Credentials are never granted beside "*", even when inherited. */
+/*
+ * Credentials are never granted beside "*", or beside a regex that
+ * matches any origin, even when they meet through inheritance.
+ */
 static int cors_credentials(request_rec *r, const cors_dir_conf *conf)
 {
+    const cors_origins *o = conf->origins;
+
     if (conf->credentials != 1) {
         return 0;
     }
-    if (conf->origins->any) {
+    if (o->any || o->match_any) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
-                      "CORSAllowCredentials On inherited beside "
-                      "CORSAllowOrigin *: credentials are not allowed here");
+                      "CORSAllowCredentials On inherited beside %s%s: "
+                      "credentials are not allowed here",
+                      o->any ? "CORSAllowOrigin *" : "CORSAllowOriginMatch ",
+                      o->any ? "" : o->match_any);
         return 0;
     }
     return 1;

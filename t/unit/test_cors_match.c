@@ -334,18 +334,18 @@ static void test_names(void)
     check(names->nelts == 1, __LINE__, "one name after three adds of "
           "X-Custom: %d names", names->nelts);
     check(names->nelts >= 1
-          && strcmp(APR_ARRAY_IDX(names, 0, const char *), "x-custom") == 0,
+          && strcmp(APR_ARRAY_IDX(names, 0, const char *), "X-Custom") == 0,
           __LINE__, "cors_names_add(\"X-Custom\") stored %s, want "
-          "\"x-custom\"", names->nelts >= 1
+          "\"X-Custom\" as first written", names->nelts >= 1
           ? showz(APR_ARRAY_IDX(names, 0, const char *)) : "nothing");
     rv = cors_names_add(names, "Content-Type");
     check(rv == 1, __LINE__, "cors_names_add(\"Content-Type\") = %d, "
           "want 1", rv);
     check(names->nelts == 2
           && strcmp(APR_ARRAY_IDX(names, 1, const char *),
-                    "content-type") == 0,
+                    "Content-Type") == 0,
           __LINE__, "cors_names_add(\"Content-Type\") stored %s, want "
-          "\"content-type\"", names->nelts == 2
+          "\"Content-Type\"", names->nelts == 2
           ? showz(APR_ARRAY_IDX(names, 1, const char *)) : "nothing");
     rv = cors_names_add(names, "X-Cust");
     check(rv == 1, __LINE__, "cors_names_add(\"X-Cust\") (a prefix of "
