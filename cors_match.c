@@ -351,14 +351,31 @@ int cors_pattern_is_local(const cors_pattern *pat)
 }
 
 static const psl_ctx_t *cors_psl;
+static psl_ctx_t *cors_psl_loaded;     /* what psl_free() must release */
 
-void cors_match_init(void)
+static apr_status_t cors_psl_free(void *unused)
+{
+    if (cors_psl_loaded != NULL) {
+        psl_free(cors_psl_loaded);
+        cors_psl_loaded = NULL;
+    }
+    cors_psl = NULL;
+    return APR_SUCCESS;
+}
+
+void cors_match_init(apr_pool_t *p)
 {
     if (cors_psl == NULL) {
-        cors_psl = psl_latest(NULL);
+        cors_psl = cors_psl_loaded = psl_latest(NULL);
         if (cors_psl == NULL) {
             cors_psl = psl_builtin();
         }
+    }
+    if (p != NULL) {
+        /* httpd unloads the module with its configuration pool: the list
+         * must go with it, or every restart leaks one */
+        apr_pool_cleanup_register(p, NULL, cors_psl_free,
+                                  apr_pool_cleanup_null);
     }
 }
 
@@ -367,7 +384,7 @@ int cors_pattern_under_public_suffix(const cors_pattern *pat)
     if (!pat->wildcard) {
         return 0;
     }
-    cors_match_init();
+    cors_match_init(NULL);
     if (cors_psl == NULL) {
         /* No list at all: every single label is a public suffix. */
         return strchr(pat->host + 1, '.') == NULL;

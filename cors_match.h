@@ -79,8 +79,9 @@ int cors_pattern_under_public_suffix(const cors_pattern *pat);
 /*
  * Load the public suffix list (the system's, else libpsl's built-in one).
  * Call it before threads start: .htaccess files are read while serving.
+ * With a pool, the list is freed when the pool is cleared.
  */
-void cors_match_init(void);
+void cors_match_init(apr_pool_t *p);
 
 cors_origin_set *cors_set_make(apr_pool_t *p);
 void cors_set_add(apr_pool_t *p, cors_origin_set *set,

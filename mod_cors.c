@@ -807,7 +807,7 @@ static void cors_log_warnings(apr_pool_t *pconf, server_rec *s)
 static int cors_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
                            apr_pool_t *ptemp)
 {
-    cors_match_init();
+    cors_match_init(pconf);
     return OK;
 }
 

@@ -1332,7 +1332,7 @@ int main(void)
         fprintf(stderr, "cannot initialize APR\n");
         return 2;
     }
-    cors_match_init();
+    cors_match_init(NULL);
 
     test_is_token();
     test_list_next();
