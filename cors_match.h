@@ -47,6 +47,8 @@ typedef struct {
 typedef struct {
     apr_hash_t *exact;          /* host -> cors_port_rule list */
     apr_hash_t *wild;           /* ".suffix" -> cors_port_rule list */
+    apr_hash_t *full;           /* "scheme://host[:port]" of exact ones */
+    apr_uint64_t wild_labels;   /* bit n: some "*." suffix has n labels */
     int count;
 } cors_origin_set;
 
@@ -89,6 +91,15 @@ void cors_set_add(apr_pool_t *p, cors_origin_set *set,
 
 /* Does a parsed, non-null origin match an exact or "*." pattern? */
 int cors_set_match(const cors_origin_set *set, const cors_origin *o);
+
+/*
+ * The fast path for the common case: is the Origin value, lower-cased,
+ * the normal form of an exact pattern (one without "*")?  Such a value is
+ * a valid serialized origin, so it needs no parse.  0 means "not found
+ * here", not "denied": the caller goes on with cors_origin_parse.
+ */
+int cors_set_match_exact(const cors_origin_set *set, const char *s,
+                         apr_size_t len);
 
 /* RFC 9110 token: one or more tchar. */
 int cors_is_token(const char *s, apr_size_t len);

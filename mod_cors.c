@@ -539,13 +539,17 @@ static const char *cors_allow_origin(const cors_dir_conf *conf,
                                      const char *origin, const char **why)
 {
     const cors_origins *o = conf->origins;
+    apr_size_t len = strlen(origin);
     cors_origin parsed;
     int i;
 
     if (o->any) {
         return "*";
     }
-    if (!cors_origin_parse(origin, strlen(origin), &parsed)) {
+    if (cors_set_match_exact(o->set, origin, len)) {
+        return origin;
+    }
+    if (!cors_origin_parse(origin, len, &parsed)) {
         *why = "malformed Origin";
         return NULL;
     }
@@ -585,12 +589,14 @@ static const char *cors_decide_preflight(request_rec *r,
     if (h->acao == NULL) {
         return "denied:origin";
     }
-    if (!cors_is_token(method, strlen(method))
-        || !strcasecmp(method, "CONNECT") || !strcasecmp(method, "TRACE")
-        || !strcasecmp(method, "TRACK")
-        || !(CORS_SIMPLE_METHOD(method)
-             || (methods && (methods->star
-                             || cors_has_method(methods, method))))) {
+    /* A listed method is a token and not forbidden (the directive checked
+     * it): only "*" needs these checks. */
+    if (!(CORS_SIMPLE_METHOD(method)
+          || (methods && cors_has_method(methods, method))
+          || (methods && methods->star
+              && cors_is_token(method, strlen(method))
+              && strcasecmp(method, "CONNECT") && strcasecmp(method, "TRACE")
+              && strcasecmp(method, "TRACK")))) {
         *why = apr_psprintf(r->pool, "method '%.100s' not allowed", method);
         return "denied:method";
     }
@@ -677,8 +683,11 @@ static void cors_unset_all(apr_table_t *t)
 }
 
 /*
- * err_headers_out is the one table that survives an error response, and
- * both are sent on success.
+ * The filter runs after ap_send_error_response has swapped err_headers_out
+ * in as headers_out, so headers_out is sent on error and on success alike.
+ * Writing there, and leaving err_headers_out empty when it was, spares the
+ * HTTP header filter an apr_table_overlay (a copy of every header).  Every
+ * Access-Control-* field is gone from both tables, so addn is enough.
  */
 static void cors_write_headers(request_rec *r, const cors_headers *h)
 {
@@ -700,12 +709,12 @@ static void cors_write_headers(request_rec *r, const cors_headers *h)
     cors_unset_all(r->err_headers_out);
     for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         if (values[i]) {
-            apr_table_setn(r->err_headers_out, names[i], values[i]);
+            apr_table_addn(r->headers_out, names[i], values[i]);
         }
     }
     if (h->vary) {
         /* httpd removes repeated Vary tokens when it writes the headers */
-        apr_table_mergen(r->err_headers_out, "Vary", h->vary);
+        apr_table_mergen(r->headers_out, "Vary", h->vary);
     }
 }
 

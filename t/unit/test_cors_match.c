@@ -1153,6 +1153,40 @@ static const set_row set_rows[] = {
     {__LINE__, "", "https://a.example.com", 0},
     {__LINE__, "", "null", 0},
     {__LINE__, A " " W " http://localhost:*", "null", 0},
+    /* suffixes are looked up only for label counts some "*." has */
+    {__LINE__, "https://*.example.com https://*.b.c.d.e.example.org",
+     "https://a.b.c.d.e.example.org", 1},
+    {__LINE__, "https://*.example.com https://*.b.c.d.e.example.org",
+     "https://b.c.d.e.example.org", 0},
+    {__LINE__, "https://*.example.com https://*.b.c.d.e.example.org",
+     "https://x.c.d.e.example.org", 0},
+    {__LINE__, "https://*.com.example.com", "https://a.com.example.com", 1},
+    {__LINE__, "https://*.example.com",
+     "https://a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a"
+     ".a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a"
+     ".a.a.a.a.a.a.a.a.a.a.a.example.com", 1},
+    {__LINE__, "https://*.example.com",
+     "https://a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a"
+     ".a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a"
+     ".a.a.a.a.a.a.a.a.a.a.a.example.org", 0},
+};
+
+/* [patterns, Origin value, cors_set_match_exact()] */
+static const set_row exact_rows[] = {
+    {__LINE__, "https://a.example.com", "https://a.example.com", 1},
+    {__LINE__, "https://a.example.com", "HTTPS://A.Example.COM", 1},
+    {__LINE__, "https://a.example:443", "https://a.example", 1},
+    {__LINE__, "http://localhost:3000", "http://localhost:3000", 1},
+    {__LINE__, "https://[::1]:8443", "https://[::1]:8443", 1},
+    /* not here does not mean denied: these go on to the parser */
+    {__LINE__, "https://a.example.com", "https://a.example.com:443", 0},
+    {__LINE__, "https://a.example.com", "https://a.example.com/", 0},
+    {__LINE__, "https://a.example.com", "https://a.example.co", 0},
+    {__LINE__, "http://localhost:3000", "http://localhost:3001", 0},
+    {__LINE__, "http://localhost:*", "http://localhost:3000", 0},
+    {__LINE__, "https://*.example.com", "https://a.example.com", 0},
+    {__LINE__, "https://a.example.com", "", 0},
+    {__LINE__, "", "https://a.example.com", 0},
 };
 
 /* A set from space-separated patterns, each parsed and checked. */
@@ -1324,6 +1358,31 @@ static void test_set(void)
     apr_pool_destroy(p);
 }
 
+/* The fast path: a hit is always an origin the full match allows too. */
+static void test_set_exact(void)
+{
+    apr_pool_t *p;
+    apr_size_t i;
+
+    apr_pool_create(&p, pool);
+    for (i = 0; i < sizeof(exact_rows) / sizeof(exact_rows[0]); i++) {
+        const set_row *r = &exact_rows[i];
+        cors_origin_set *set = make_set(p, r->line, r->patterns);
+        apr_size_t len = strlen(r->origin);
+        char *b = exact(r->origin, len);
+        int got = cors_set_match_exact(set, b, len);
+
+        free(b);
+        check(got == r->want, r->line, "cors_set_match_exact([%s], %s) = "
+              "%d, want %d", r->patterns, showz(r->origin), got, r->want);
+        if (r->want) {
+            set_case(r->line, set, r->patterns, r->origin, 1);
+        }
+        apr_pool_clear(p);
+    }
+    apr_pool_destroy(p);
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1342,6 +1401,7 @@ int main(void)
     test_pattern_flags();
     test_origin_parse();
     test_set();
+    test_set_exact();
 
     apr_pool_destroy(pool);
     apr_terminate();
