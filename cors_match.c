@@ -105,7 +105,7 @@ static int cors_is_ipv6(const char *s, apr_size_t len)
     struct in6_addr addr;
 
     if (len < 3 || len - 2 >= sizeof(buf) || s[0] != '['
-        || s[len - 1] != ']') {
+        || s[len - 1] != ']' || memchr(s, '\0', len)) {
         return 0;
     }
     memcpy(buf, s + 1, len - 2);
@@ -212,7 +212,10 @@ int cors_origin_parse(const char *s, apr_size_t len, cors_origin *o)
         || !cors_all_digits(s + i + 1, len - i - 1)) {
         return 0;
     }
-    o->port = atoi(s + i + 1);
+    /* the value need not end in a NUL: add up the digits */
+    for (i++; i < len; i++) {
+        o->port = o->port * 10 + (s[i] - '0');
+    }
     default_port = cors_default_port(o->scheme, o->scheme_len);
     if (o->port > 65535 || o->port == default_port) {
         return 0;
@@ -347,25 +350,46 @@ int cors_pattern_is_local(const cors_pattern *pat)
         || cors_ends_with(pat->host, ".localhost");
 }
 
+static const psl_ctx_t *cors_psl;
+static psl_ctx_t *cors_psl_loaded;     /* what psl_free() must release */
+
+static apr_status_t cors_psl_free(void *unused)
+{
+    if (cors_psl_loaded != NULL) {
+        psl_free(cors_psl_loaded);
+        cors_psl_loaded = NULL;
+    }
+    cors_psl = NULL;
+    return APR_SUCCESS;
+}
+
+void cors_match_init(apr_pool_t *p)
+{
+    if (cors_psl == NULL) {
+        cors_psl = cors_psl_loaded = psl_latest(NULL);
+        if (cors_psl == NULL) {
+            cors_psl = psl_builtin();
+        }
+    }
+    if (p != NULL) {
+        /* httpd unloads the module with its configuration pool: the list
+         * must go with it, or every restart leaks one */
+        apr_pool_cleanup_register(p, NULL, cors_psl_free,
+                                  apr_pool_cleanup_null);
+    }
+}
+
 int cors_pattern_under_public_suffix(const cors_pattern *pat)
 {
-    static const psl_ctx_t *psl;
-
     if (!pat->wildcard) {
         return 0;
     }
-    /* Read at configuration time only, before any thread starts. */
-    if (psl == NULL) {
-        psl = psl_latest(NULL);
-        if (psl == NULL) {
-            psl = psl_builtin();
-        }
-    }
-    if (psl == NULL) {
+    cors_match_init(NULL);
+    if (cors_psl == NULL) {
         /* No list at all: every single label is a public suffix. */
         return strchr(pat->host + 1, '.') == NULL;
     }
-    return psl_is_public_suffix(psl, pat->host + 1);
+    return psl_is_public_suffix(cors_psl, pat->host + 1);
 }
 
 cors_origin_set *cors_set_make(apr_pool_t *p)
@@ -439,7 +463,9 @@ int cors_is_token(const char *s, apr_size_t len)
         return 0;
     }
     for (i = 0; i < len; i++) {
-        if (!apr_isalnum(s[i]) && !strchr("!#$%&'*+-.^_`|~", s[i])) {
+        /* strchr() would find the terminating NUL too */
+        if (!apr_isalnum(s[i])
+            && (s[i] == '\0' || !strchr("!#$%&'*+-.^_`|~", s[i]))) {
             return 0;
         }
     }
@@ -491,7 +517,7 @@ int cors_names_add(apr_array_header_t *names, const char *name)
     if (cors_names_has(names, name, len)) {
         return 0;
     }
-    APR_ARRAY_PUSH(names, const char *) = cors_lower_dup(names->pool, name,
+    APR_ARRAY_PUSH(names, const char *) = apr_pstrmemdup(names->pool, name,
                                                          len);
     return 1;
 }

@@ -76,6 +76,13 @@ int cors_pattern_is_local(const cors_pattern *pat);
  */
 int cors_pattern_under_public_suffix(const cors_pattern *pat);
 
+/*
+ * Load the public suffix list (the system's, else libpsl's built-in one).
+ * Call it before threads start: .htaccess files are read while serving.
+ * With a pool, the list is freed when the pool is cleared.
+ */
+void cors_match_init(apr_pool_t *p);
+
 cors_origin_set *cors_set_make(apr_pool_t *p);
 void cors_set_add(apr_pool_t *p, cors_origin_set *set,
                   const cors_pattern *pat);
@@ -96,8 +103,8 @@ int cors_list_next(const char **p, const char *end,
                    const char **tok, apr_size_t *len);
 
 /*
- * Add a header name to a list of lower-case names, unless present;
- * returns 1 if added.  Names are compared case-insensitively.
+ * Add a header name to a list, as first written, unless present in any
+ * case; returns 1 if added.  Names are compared case-insensitively.
  */
 int cors_names_add(apr_array_header_t *names, const char *name);
 

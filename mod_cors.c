@@ -52,6 +52,9 @@ module AP_MODULE_DECLARE_DATA cors_module;
 #define CORS_SIMPLE_METHOD(m) \
     (!strcmp((m), "GET") || !strcmp((m), "HEAD") || !strcmp((m), "POST"))
 
+/* An origin no policy means to allow, to spot regexes that allow all. */
+#define CORS_CANARY_ORIGIN "https://mod-cors-canary.invalid"
+
 #define CORS_PREFLIGHT_VARY \
     "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
 
@@ -61,13 +64,14 @@ typedef struct {
     apr_array_header_t *patterns;       /* cors_pattern, for checks */
     apr_array_header_t *regexes;        /* ap_regex_t *, anchored */
     int any;                            /* "*" */
+    const char *match_any;              /* a regex that matches anything */
     int null;                           /* "null" */
     int none;                           /* "none" */
 } cors_origins;
 
 /* CORSAllowMethods, CORSAllowHeaders or CORSExposeHeaders. */
 typedef struct {
-    apr_array_header_t *names;          /* header names in lower case */
+    apr_array_header_t *names;          /* as written; methods normalized */
     int star;
     const char *value;                  /* the response header's value */
 } cors_list;
@@ -212,6 +216,10 @@ static const char *cors_check_credentials(cmd_parms *cmd,
     else if (o && o->null) {
         clash = "CORSAllowOrigin null";
     }
+    else if (o && o->match_any) {
+        clash = apr_psprintf(cmd->pool, "CORSAllowOriginMatch %s (it "
+                             "matches any origin)", o->match_any);
+    }
     else if (conf->expose && conf->expose->star) {
         clash = "CORSExposeHeaders *";
     }
@@ -318,7 +326,12 @@ static const char *cors_set_origin_match(cmd_parms *cmd, void *dconf,
                             cmd->cmd->name, arg);
     }
     APR_ARRAY_PUSH(o->regexes, ap_regex_t *) = re;
-    return NULL;
+    /* A regex that matches a made-up origin reflects every origin: with
+     * credentials that is "*" with the safety off. */
+    if (!ap_regexec(re, CORS_CANARY_ORIGIN, 0, NULL, 0)) {
+        o->match_any = arg;
+    }
+    return cors_check_credentials(cmd, dconf);
 }
 
 /* The Fetch standard upper-cases exactly these method names. */
@@ -493,16 +506,23 @@ static request_rec *cors_original(request_rec *r)
     return r;
 }
 
-/* Credentials are never granted beside "*", even when inherited. */
+/*
+ * Credentials are never granted beside "*", or beside a regex that
+ * matches any origin, even when they meet through inheritance.
+ */
 static int cors_credentials(request_rec *r, const cors_dir_conf *conf)
 {
+    const cors_origins *o = conf->origins;
+
     if (conf->credentials != 1) {
         return 0;
     }
-    if (conf->origins->any) {
+    if (o->any || o->match_any) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
-                      "CORSAllowCredentials On inherited beside "
-                      "CORSAllowOrigin *: credentials are not allowed here");
+                      "CORSAllowCredentials On inherited beside %s%s: "
+                      "credentials are not allowed here",
+                      o->any ? "CORSAllowOrigin *" : "CORSAllowOriginMatch ",
+                      o->any ? "" : o->match_any);
         return 0;
     }
     return 1;
@@ -541,27 +561,27 @@ static const char *cors_allow_origin(const cors_dir_conf *conf,
 }
 
 /*
- * Decide a preflight.  Returns NULL if it is allowed, with the headers
- * filled in, or the reason it is not.
+ * Decide a preflight and fill in its headers.  Returns the request note:
+ * "preflight" if it is allowed, else "denied:..." with the reason in *why.
  */
 static const char *cors_decide_preflight(request_rec *r,
                                          const cors_dir_conf *conf,
                                          const char *origin,
                                          const char *method,
-                                         cors_headers *h)
+                                         cors_headers *h, const char **why)
 {
     const char *acrh = apr_table_get(r->headers_in,
                                      "Access-Control-Request-Headers");
     const char *acrpn = apr_table_get(r->headers_in,
                                   "Access-Control-Request-Private-Network");
     const cors_list *methods = conf->methods, *headers = conf->headers;
-    const char *why = NULL, *bad;
+    const char *bad;
     apr_size_t badlen;
     int credentials;
 
-    h->acao = cors_allow_origin(conf, origin, &why);
+    h->acao = cors_allow_origin(conf, origin, why);
     if (h->acao == NULL) {
-        return why;
+        return "denied:origin";
     }
     if (!cors_is_token(method, strlen(method))
         || !strcasecmp(method, "CONNECT") || !strcasecmp(method, "TRACE")
@@ -569,19 +589,22 @@ static const char *cors_decide_preflight(request_rec *r,
         || !(CORS_SIMPLE_METHOD(method)
              || (methods && (methods->star
                              || cors_has_method(methods, method))))) {
-        return apr_psprintf(r->pool, "method '%.100s' not allowed", method);
+        *why = apr_psprintf(r->pool, "method '%.100s' not allowed", method);
+        return "denied:method";
     }
     if (acrh && !cors_request_headers_allowed(acrh, strlen(acrh),
                                               headers ? headers->names
                                                       : NULL,
                                               headers && headers->star,
                                               &bad, &badlen)) {
-        return apr_psprintf(r->pool, "header '%.*s' not allowed",
+        *why = apr_psprintf(r->pool, "header '%.*s' not allowed",
                             (int)(badlen > 100 ? 100 : badlen), bad);
+        return "denied:headers";
     }
     if (acrpn && !strcmp(acrpn, "true")) {
         if (conf->private_network != 1) {
-            return "private network access not allowed";
+            *why = "private network access not allowed";
+            return "denied:private-network";
         }
         h->acapn = "true";
     }
@@ -596,12 +619,13 @@ static const char *cors_decide_preflight(request_rec *r,
         h->acah = headers->star && credentials ? acrh : headers->value;
     }
     h->acma = conf->max_age;
-    return NULL;
+    return "preflight";
 }
 
-/* The headers of an actual (not preflight) response. */
-static void cors_decide_actual(request_rec *r, const cors_dir_conf *conf,
-                               cors_headers *h)
+/* The headers of an actual (not preflight) response, and its note. */
+static const char *cors_decide_actual(request_rec *r,
+                                      const cors_dir_conf *conf,
+                                      cors_headers *h)
 {
     const char *origin = apr_table_get(r->headers_in, "Origin");
     const char *why = NULL;
@@ -625,12 +649,13 @@ static void cors_decide_actual(request_rec *r, const cors_dir_conf *conf,
     if (h->acao && conf->expose) {
         h->aceh = conf->expose->value;
     }
-    if (origin) {
-        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                      "%s from '%.300s': %s%s", r->method, origin,
-                      h->acao ? "allowed" : "not allowed: ",
-                      h->acao ? "" : why);
+    if (origin == NULL) {
+        return "none";
     }
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "%s from '%.300s': %s%s",
+                  r->method, origin, h->acao ? "allowed" : "not allowed: ",
+                  h->acao ? "" : why);
+    return h->acao ? "allowed" : "denied:origin";
 }
 
 /* Remove every Access-Control-* field: the module is their only source. */
@@ -691,9 +716,10 @@ static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 
     ap_remove_output_filter(f);
     if (h == NULL) {
-        cors_decide_actual(orig, ap_get_module_config(orig->per_dir_config,
-                                                      &cors_module),
-                           &actual);
+        /* %{CORS}n in a LogFormat shows the decision */
+        apr_table_setn(orig->notes, "CORS", cors_decide_actual(
+                       orig, ap_get_module_config(orig->per_dir_config,
+                                                  &cors_module), &actual));
         h = &actual;
     }
     cors_write_headers(r, h);
@@ -734,7 +760,7 @@ static int cors_send_empty(request_rec *r)
 static int cors_preflight(request_rec *r)
 {
     const cors_dir_conf *conf;
-    const char *origin, *method, *why;
+    const char *origin, *method, *note, *why = NULL;
     cors_headers *h;
 
     if (r->main || r->prev || r->method_number != M_OPTIONS) {
@@ -750,7 +776,8 @@ static int cors_preflight(request_rec *r)
     h = apr_pcalloc(r->pool, sizeof(*h));
     h->vary = CORS_PREFLIGHT_VARY;
     ap_set_module_config(r->request_config, &cors_module, h);
-    why = cors_decide_preflight(r, conf, origin, method, h);
+    note = cors_decide_preflight(r, conf, origin, method, h, &why);
+    apr_table_setn(r->notes, "CORS", note);
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                   "preflight from '%.300s' for %.100s: %s%s", origin, method,
                   why ? "denied: " : "allowed", why ? why : "");
@@ -775,6 +802,13 @@ static void cors_log_warnings(apr_pool_t *pconf, server_rec *s)
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "%s",
                      APR_ARRAY_IDX(warnings, i, const char *));
     }
+}
+
+static int cors_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
+                           apr_pool_t *ptemp)
+{
+    cors_match_init(pconf);
+    return OK;
 }
 
 static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog,
@@ -808,6 +842,7 @@ static void cors_register_hooks(apr_pool_t *p)
                           APR_HOOK_LAST);
     ap_hook_insert_error_filter(cors_insert_filter, after_headers, NULL,
                                 APR_HOOK_LAST);
+    ap_hook_pre_config(cors_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(cors_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_test_config(cors_test_config, NULL, NULL, APR_HOOK_MIDDLE);
 }

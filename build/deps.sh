@@ -5,7 +5,10 @@ set -eu
 
 pkgs="make gcc libc6-dev apache2 apache2-dev libpsl-dev publicsuffix"
 if [ "${1:-}" = test ]; then
-    pkgs="$pkgs libapache2-mod-perl2 libwww-perl curl"
+    pkgs="$pkgs libapache2-mod-perl2 libwww-perl curl clang libclang-rt-14-dev"
+    pkgs="$pkgs chromium dpkg-dev debhelper wrk valgrind"
+    # the browser suite needs node and npm; any recent install will do
+    command -v npm >/dev/null 2>&1 || pkgs="$pkgs nodejs npm"
 fi
 
 missing=
@@ -26,6 +29,6 @@ else
     sudo=
 fi
 echo "Installing:$missing"
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
     --no-install-recommends $missing >/dev/null

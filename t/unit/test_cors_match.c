@@ -111,18 +111,19 @@ static char *exact(const char *s, apr_size_t len)
     return b;
 }
 
-/*
- * cors_is_token (RFC 9110 tchar)
- */
-
+/* An input of len bytes and the result wanted for it. */
 typedef struct {
     int line;
     const char *in;
     apr_size_t len;
     int want;
-} token_row;
+} bytes_row;
 
-static const token_row token_rows[] = {
+/*
+ * cors_is_token (RFC 9110 tchar)
+ */
+
+static const bytes_row token_rows[] = {
     {__LINE__, S("a"), 1},
     {__LINE__, S("X-Custom-Header"), 1},
     {__LINE__, S("Content-Type"), 1},
@@ -159,7 +160,7 @@ static void test_is_token(void)
     apr_size_t i;
 
     for (i = 0; i < sizeof(token_rows) / sizeof(token_rows[0]); i++) {
-        const token_row *r = &token_rows[i];
+        const bytes_row *r = &token_rows[i];
         char *b = exact(r->in, r->len);
         int got = cors_is_token(b, r->len);
 
@@ -286,15 +287,8 @@ static void test_list_next(void)
  * cors_names_add, cors_names_has
  */
 
-typedef struct {
-    int line;
-    const char *in;
-    apr_size_t len;
-    int want;
-} has_row;
-
 /* Against the list built in test_names: x-custom content-type x-cust */
-static const has_row has_rows[] = {
+static const bytes_row has_rows[] = {
     {__LINE__, S("x-custom"), 1},
     {__LINE__, S("X-CUSTOM"), 1},
     {__LINE__, S("X-Custom"), 1},
@@ -309,7 +303,21 @@ static const has_row has_rows[] = {
     {__LINE__, S("x"), 0},
     {__LINE__, S(""), 0},
     {__LINE__, S("authorization"), 0},
+    /* only len bytes of the token count */
+    {__LINE__, "x-customer", 8, 1},
+    {__LINE__, "x-customer", 6, 1},
+    {__LINE__, "x-customer", 7, 0},
 };
+
+/* Add name to names; want 1 if it is new, 0 if it is there already. */
+static void names_add_case(int line, apr_array_header_t *names,
+                           const char *name, int want)
+{
+    int rv = cors_names_add(names, name);
+
+    check(rv == want, line, "cors_names_add(%s) = %d, want %d", showz(name),
+          rv, want);
+}
 
 static void test_names(void)
 {
@@ -322,63 +330,38 @@ static void test_names(void)
     apr_pool_create(&p, pool);
     names = apr_array_make(p, 2, sizeof(const char *));
 
-    rv = cors_names_add(names, "X-Custom");
-    check(rv == 1, __LINE__, "cors_names_add(\"X-Custom\") = %d, want 1",
-          rv);
-    rv = cors_names_add(names, "x-custom");
-    check(rv == 0, __LINE__, "cors_names_add(\"x-custom\") after "
-          "\"X-Custom\" = %d, want 0", rv);
-    rv = cors_names_add(names, "X-CUSTOM");
-    check(rv == 0, __LINE__, "cors_names_add(\"X-CUSTOM\") after "
-          "\"X-Custom\" = %d, want 0", rv);
+    names_add_case(__LINE__, names, "X-Custom", 1);
+    names_add_case(__LINE__, names, "x-custom", 0);
+    names_add_case(__LINE__, names, "X-CUSTOM", 0);
     check(names->nelts == 1, __LINE__, "one name after three adds of "
           "X-Custom: %d names", names->nelts);
     check(names->nelts >= 1
-          && strcmp(APR_ARRAY_IDX(names, 0, const char *), "x-custom") == 0,
+          && strcmp(APR_ARRAY_IDX(names, 0, const char *), "X-Custom") == 0,
           __LINE__, "cors_names_add(\"X-Custom\") stored %s, want "
-          "\"x-custom\"", names->nelts >= 1
+          "\"X-Custom\" as first written", names->nelts >= 1
           ? showz(APR_ARRAY_IDX(names, 0, const char *)) : "nothing");
-    rv = cors_names_add(names, "Content-Type");
-    check(rv == 1, __LINE__, "cors_names_add(\"Content-Type\") = %d, "
-          "want 1", rv);
+    names_add_case(__LINE__, names, "Content-Type", 1);
     check(names->nelts == 2
           && strcmp(APR_ARRAY_IDX(names, 1, const char *),
-                    "content-type") == 0,
+                    "Content-Type") == 0,
           __LINE__, "cors_names_add(\"Content-Type\") stored %s, want "
-          "\"content-type\"", names->nelts == 2
+          "\"Content-Type\"", names->nelts == 2
           ? showz(APR_ARRAY_IDX(names, 1, const char *)) : "nothing");
-    rv = cors_names_add(names, "X-Cust");
-    check(rv == 1, __LINE__, "cors_names_add(\"X-Cust\") (a prefix of "
-          "x-custom) = %d, want 1", rv);
-    rv = cors_names_add(names, "CONTENT-TYPE");
-    check(rv == 0, __LINE__, "cors_names_add(\"CONTENT-TYPE\") = %d, "
-          "want 0", rv);
+    names_add_case(__LINE__, names, "X-Cust", 1);    /* prefix of x-custom */
+    names_add_case(__LINE__, names, "CONTENT-TYPE", 0);
     check(names->nelts == 3, __LINE__, "3 distinct names added, list "
           "holds %d", names->nelts);
 
     for (i = 0; i < sizeof(has_rows) / sizeof(has_rows[0]); i++) {
-        const has_row *r = &has_rows[i];
+        const bytes_row *r = &has_rows[i];
 
-        b = exact(r->in, r->len);
+        b = exact(r->in, strlen(r->in));
         rv = cors_names_has(names, b, r->len);
         check(rv == r->want, r->line, "cors_names_has([x-custom, "
-              "content-type, x-cust], %s) = %d, want %d",
-              show(r->in, r->len), rv, r->want);
+              "content-type, x-cust], %s, len %lu) = %d, want %d",
+              showz(r->in), (unsigned long)r->len, rv, r->want);
         free(b);
     }
-
-    /* Only len bytes of the token count. */
-    b = exact(S("x-customer"));
-    rv = cors_names_has(names, b, 8);
-    check(rv == 1, __LINE__, "cors_names_has(\"x-customer\", 8) = %d, "
-          "want 1", rv);
-    rv = cors_names_has(names, b, 6);
-    check(rv == 1, __LINE__, "cors_names_has(\"x-customer\", 6) = %d, "
-          "want 1", rv);
-    rv = cors_names_has(names, b, 7);
-    check(rv == 0, __LINE__, "cors_names_has(\"x-customer\", 7) = %d, "
-          "want 0", rv);
-    free(b);
 
     apr_pool_destroy(p);
 }
@@ -757,7 +740,9 @@ static const flag_row psl_rows[] = {
     {__LINE__, "https://a.example.com", 0},
 };
 
-static void test_pattern_flags(void)
+/* Each row's pattern parsed, then fn's verdict on it (-1: no parse). */
+static void flag_cases(const flag_row *rows, apr_size_t n,
+                       int (*fn)(const cors_pattern *), const char *name)
 {
     apr_pool_t *p;
     cors_pattern pat;
@@ -766,25 +751,24 @@ static void test_pattern_flags(void)
     int got;
 
     apr_pool_create(&p, pool);
-    for (i = 0; i < sizeof(local_rows) / sizeof(local_rows[0]); i++) {
-        const flag_row *r = &local_rows[i];
+    for (i = 0; i < n; i++) {
+        const flag_row *r = &rows[i];
 
         err = cors_pattern_parse(p, r->in, &pat);
-        got = err ? -1 : cors_pattern_is_local(&pat);
-        check(got == r->want, r->line, "cors_pattern_is_local(%s) = %d, "
-              "want %d%s%s", showz(r->in), got, r->want,
-              err ? ": " : "", err ? err : "");
-    }
-    for (i = 0; i < sizeof(psl_rows) / sizeof(psl_rows[0]); i++) {
-        const flag_row *r = &psl_rows[i];
-
-        err = cors_pattern_parse(p, r->in, &pat);
-        got = err ? -1 : cors_pattern_under_public_suffix(&pat);
-        check(got == r->want, r->line, "cors_pattern_under_public_suffix(%s)"
-              " = %d, want %d%s%s", showz(r->in), got, r->want,
-              err ? ": " : "", err ? err : "");
+        got = err ? -1 : fn(&pat);
+        check(got == r->want, r->line, "%s(%s) = %d, want %d%s%s", name,
+              showz(r->in), got, r->want, err ? ": " : "", err ? err : "");
     }
     apr_pool_destroy(p);
+}
+
+static void test_pattern_flags(void)
+{
+    flag_cases(local_rows, sizeof(local_rows) / sizeof(local_rows[0]),
+               cors_pattern_is_local, "cors_pattern_is_local");
+    flag_cases(psl_rows, sizeof(psl_rows) / sizeof(psl_rows[0]),
+               cors_pattern_under_public_suffix,
+               "cors_pattern_under_public_suffix");
 }
 
 /*
@@ -1090,6 +1074,8 @@ static const set_row set_rows[] = {
     {__LINE__, A, "Https://a.example.com", 1},
     {__LINE__, A, "http://a.example.com", 0},
     {__LINE__, A, "httpss://a.example.com", 0},
+    {__LINE__, A, "httpx://a.example.com", 0},
+    {__LINE__, A, "wss12://a.example.com", 0},
     {__LINE__, A, "https://a.example.com:8443", 0},
     {__LINE__, A, "https://b.example.com", 0},
     {__LINE__, A, "https://example.com", 0},
@@ -1103,6 +1089,9 @@ static const set_row set_rows[] = {
     {__LINE__, "http://a.example.com:443", "http://a.example.com", 0},
     {__LINE__, "http://a.example.com:443", "http://a.example.com:443", 1},
     {__LINE__, "http://a", "https://a", 0},
+    {__LINE__, "http://a", "wxyz://a", 0},
+    {__LINE__, "ws://a:*", "ws://a:8080", 1},
+    {__LINE__, "ws://a:*", "wx://a:8080", 0},
     {__LINE__, "https://a", "http://a", 0},
     {__LINE__, "https://a.example.com:8443", "https://a.example.com:8443", 1},
     {__LINE__, "https://a.example.com:8443", "https://a.example.com", 0},
@@ -1128,6 +1117,7 @@ static const set_row set_rows[] = {
     {__LINE__, W, "https://a.example.co", 0},
     {__LINE__, W, "https://a.xexample.com", 0},
     {__LINE__, W, "http://a.example.com", 0},
+    {__LINE__, W, "httpz://a.example.com", 0},
     {__LINE__, W, "https://a.example.com:8443", 0},
     {__LINE__, W, "https://com", 0},
     {__LINE__, "https://*.example.com:*", "https://a.example.com:8443", 1},
@@ -1201,6 +1191,17 @@ static int set_match(const cors_origin_set *set, const char *origin,
     return rv;
 }
 
+/* A check that origin (parsed from an exact buffer) matches set or not;
+ * what names the set in the message. */
+static void set_case(int line, const cors_origin_set *set, const char *what,
+                     const char *origin, int want)
+{
+    int got = set_match(set, origin, strlen(origin));
+
+    check(got == want, line, "cors_set_match([%s], %s) = %d, want %d", what,
+          showz(origin), got, want);
+}
+
 static void test_set(void)
 {
     apr_pool_t *p;
@@ -1209,16 +1210,14 @@ static void test_set(void)
     char buf[100];
     const char *miss;
     apr_size_t i;
-    int got, n, bad;
+    int n, bad;
 
     apr_pool_create(&p, pool);
     for (i = 0; i < sizeof(set_rows) / sizeof(set_rows[0]); i++) {
         const set_row *r = &set_rows[i];
 
         set = make_set(p, r->line, r->patterns);
-        got = set_match(set, r->origin, strlen(r->origin));
-        check(got == r->want, r->line, "cors_set_match([%s], %s) = %d, "
-              "want %d", r->patterns, showz(r->origin), got, r->want);
+        set_case(r->line, set, r->patterns, r->origin, r->want);
         apr_pool_clear(p);
     }
 
@@ -1238,18 +1237,10 @@ static void test_set(void)
     pat.host = ".0.0.1";
     pat.port = CORS_PORT_ANY;
     cors_set_add(p, set, &pat);
-    got = set_match(set, S("https://1.2.3.4"));
-    check(got == 0, __LINE__, "cors_set_match([*.2.3.4, *.4], "
-          "\"https://1.2.3.4\") = %d, want 0", got);
-    got = set_match(set, S("https://127.0.0.1:8443"));
-    check(got == 0, __LINE__, "cors_set_match([*.0.0.1:*], "
-          "\"https://127.0.0.1:8443\") = %d, want 0", got);
-    got = set_match(set, S("https://a.2.3.4a"));
-    check(got == 0, __LINE__, "cors_set_match([*.2.3.4], "
-          "\"https://a.2.3.4a\") = %d, want 0", got);
-    got = set_match(set, S("https://10.1.2.3"));
-    check(got == 1, __LINE__, "cors_set_match([https://10.1.2.3], "
-          "\"https://10.1.2.3\") = %d, want 1", got);
+    set_case(__LINE__, set, "*.2.3.4, *.4", "https://1.2.3.4", 0);
+    set_case(__LINE__, set, "*.0.0.1:*", "https://127.0.0.1:8443", 0);
+    set_case(__LINE__, set, "*.2.3.4", "https://a.2.3.4a", 0);
+    set_case(__LINE__, set, "https://10.1.2.3", "https://10.1.2.3", 1);
     apr_pool_clear(p);
 
     /* 10,000 exact origins, every other one with a port. */
@@ -1317,10 +1308,9 @@ static void test_set(void)
     }
     check(miss == NULL, __LINE__, "10000 patterns: near miss %s matches",
           miss ? miss : "");
-    got = set_match(set, S("https://h10000.example.com"));
-    check(got == 0, __LINE__, "10000 patterns: h10000 matches (%d)", got);
-    got = set_match(set, S("null"));
-    check(got == 0, __LINE__, "10000 patterns: null matches (%d)", got);
+    set_case(__LINE__, set, "10000 patterns", "https://h10000.example.com",
+             0);
+    set_case(__LINE__, set, "10000 patterns", "null", 0);
 
     /* Exact patterns do not act as "*.": add one and try a subdomain. */
     pat.scheme = "https";
@@ -1329,12 +1319,8 @@ static void test_set(void)
     pat.wildcard = 0;
     pat.host_is_ip = 0;
     cors_set_add(p, set, &pat);
-    got = set_match(set, S("https://example.com"));
-    check(got == 1, __LINE__, "10001 patterns: https://example.com = %d, "
-          "want 1", got);
-    got = set_match(set, S("https://q.example.com"));
-    check(got == 0, __LINE__, "10001 patterns: https://q.example.com = %d,"
-          " want 0", got);
+    set_case(__LINE__, set, "10001 patterns", "https://example.com", 1);
+    set_case(__LINE__, set, "10001 patterns", "https://q.example.com", 0);
     apr_pool_destroy(p);
 }
 
@@ -1346,6 +1332,7 @@ int main(void)
         fprintf(stderr, "cannot initialize APR\n");
         return 2;
     }
+    cors_match_init(NULL);
 
     test_is_token();
     test_list_next();

@@ -1,0 +1,386 @@
+# Helpers shared by the t/*.t files: reading CORS headers off an
+# HTTP::Response, sending preflights and raw requests, reading the test
+# server's error_log, running a private httpd, and "httpd -t" on a
+# throwaway configuration.  A test file loads it with
+#
+#     use lib 't/lib';
+#     use CorsTest qw(once ac_names ...);
+#
+# (Apache::Test runs every test with the top of the tree as the current
+# directory.)  Only the int_* functions assert (each says how many
+# assertions it makes, for the test's plan); the rest return values for
+# the test to compare.
+package CorsTest;
+
+use strict;
+use warnings FATAL => 'all';
+
+use Exporter qw(import);
+use Apache::Test ();
+use Apache::TestRequest ();
+use File::Spec::Functions qw(catfile);
+use File::Temp qw(tempdir);
+use HTTP::Response ();
+use IO::Socket::INET ();
+use POSIX ();
+use Test::More ();
+use Time::HiRes ();
+
+our @EXPORT_OK = qw(
+    once once_eq header_count list_of has_token vary_count
+    ac_names no_ac_headers
+    preflight raw file_lines
+    log_mark log_since
+    private_httpd stop_httpd
+    httpd_t scratch_dir in_directory
+    int_actual_allowed int_preflight_allowed
+);
+
+# --- response headers ---
+
+# once($res, $name): every line of the header joined with '|', or undef
+# when it is absent.  Compared with is(), it proves the header came
+# exactly once with that value: a header sent twice shows up as "a|a".
+sub once {
+    my ($res, $name) = @_;
+    my @v = $res->header($name);
+    return @v ? join('|', @v) : undef;
+}
+
+# once_eq($res, $name, $want): true when the header came exactly once
+# with the value $want (for use inside a larger ok() condition).
+sub once_eq {
+    my ($res, $name, $want) = @_;
+    my $v = once($res, $name);
+    return defined $v && $v eq $want;
+}
+
+# header_count($res, $name): how many lines of the header the response
+# has (0 when it is absent).
+sub header_count {
+    my ($res, $name) = @_;
+    my @v = $res->header($name);
+    return scalar @v;
+}
+
+# list_of($res, $name): the elements of a comma-separated header, all its
+# lines, each trimmed.  An empty element between two commas is kept, so
+# that comparing the whole list catches a stray comma.
+sub list_of {
+    my ($res, $name) = @_;
+    return map { s/^\s+|\s+$//gr } map { split /,/ } $res->header($name);
+}
+
+# has_token($res, $name, $token, $nocase): how many elements of the
+# header are $token (case-insensitively when $nocase); true if any is.
+sub has_token {
+    my ($res, $name, $token, $nocase) = @_;
+    return scalar grep { $nocase ? lc $_ eq lc $token : $_ eq $token }
+                  list_of($res, $name);
+}
+
+# vary_count($res, $token): how many times $token is in Vary (field names
+# are case-insensitive), e.g. is(vary_count($res, 'Origin'), 1).
+sub vary_count {
+    my ($res, $token) = @_;
+    return has_token($res, 'Vary', $token, 1);
+}
+
+# ac_names($res): the Access-Control-* field names of the response, lower
+# case, sorted, as an array ref: is_deeply(ac_names($res), []) proves
+# there is none.
+sub ac_names {
+    my ($res) = @_;
+    return [sort map { lc } grep { /^access-control-/i }
+            $res->headers->header_field_names];
+}
+
+# no_ac_headers($res): true when the response has no Access-Control-*
+# header at all (for use inside a larger ok() condition).
+sub no_ac_headers {
+    my ($res) = @_;
+    return !@{ ac_names($res) };
+}
+
+# --- assertions for the /int/ policy (t/conf/integration.conf.in) ---
+#
+# <Location "/int/"> allows its origins with credentials, exposes X-Total
+# and allows the methods PUT and DELETE.  Failures are reported at the
+# caller's line.
+
+my @int_actual = qw(access-control-allow-credentials
+                    access-control-allow-origin
+                    access-control-expose-headers);
+my @int_preflight = qw(access-control-allow-credentials
+                       access-control-allow-headers
+                       access-control-allow-methods
+                       access-control-allow-origin);
+
+# int_actual_allowed($res, $origin, $label): 5 assertions on an actual
+# response to an allowed $origin: ACAO is $origin, ACAC true and ACEH
+# X-Total (in any case: header names are case-insensitive), each once;
+# no other Access-Control-* header; Origin once in Vary.
+sub int_actual_allowed {
+    my ($res, $origin, $label) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    Test::More::is_deeply([$res->header('Access-Control-Allow-Origin')],
+                          [$origin], "$label: ACAO is the Origin, once");
+    Test::More::is_deeply([$res->header('Access-Control-Allow-Credentials')],
+                          ['true'], "$label: ACAC true, once");
+    Test::More::is_deeply(
+        [map { lc } $res->header('Access-Control-Expose-Headers')],
+        ['x-total'], "$label: ACEH X-Total, once");
+    Test::More::is_deeply(ac_names($res), \@int_actual,
+                          "$label: no other Access-Control-* header");
+    Test::More::is(vary_count($res, 'Origin'), 1,
+                   "$label: Origin once in Vary");
+}
+
+# int_preflight_allowed($res, $origin, $method, $label): 8 assertions on
+# an allowed preflight from $origin for $method: status 204; ACAO is
+# $origin and ACAC true, each once; one ACAM line, listing $method; ACAO,
+# ACAC, ACAM and ACAH and no other Access-Control-* header; Origin once
+# in Vary; no body.
+sub int_preflight_allowed {
+    my ($res, $origin, $method, $label) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    Test::More::is($res->code, 204, "$label: 204");
+    Test::More::is_deeply([$res->header('Access-Control-Allow-Origin')],
+                          [$origin], "$label: ACAO is the Origin, once");
+    Test::More::is_deeply([$res->header('Access-Control-Allow-Credentials')],
+                          ['true'], "$label: ACAC true, once");
+    Test::More::is(header_count($res, 'Access-Control-Allow-Methods'), 1,
+                   "$label: one ACAM");
+    Test::More::ok(has_token($res, 'Access-Control-Allow-Methods', $method),
+                   "$label: ACAM lists $method");
+    Test::More::is_deeply(ac_names($res), \@int_preflight,
+                          "$label: the preflight's headers only");
+    Test::More::is(vary_count($res, 'Origin'), 1,
+                   "$label: Origin once in Vary");
+    Test::More::is($res->content, '', "$label: no body");
+}
+
+# --- requests ---
+
+# preflight($path, $origin, $method, @headers): an OPTIONS request with
+# Origin and Access-Control-Request-Method, plus any other header pairs.
+sub preflight {
+    my ($path, $origin, $method, @headers) = @_;
+    return Apache::TestRequest::OPTIONS($path, Origin => $origin,
+        'Access-Control-Request-Method' => $method, @headers);
+}
+
+# raw($method, $path, @lines): a request written byte for byte to the
+# current server (header lines LWP would merge or refuse), read back as
+# an HTTP::Response.  A connection closed without an answer gives a
+# response whose code is undef.
+sub raw {
+    my ($method, $path, @lines) = @_;
+    my $sock = Apache::TestRequest::vhost_socket() or die "connect: $!";
+    print $sock join("\r\n", "$method $path HTTP/1.1", 'Host: 127.0.0.1',
+                     'Connection: close', @lines, '', '');
+    my $text = do { local $/; <$sock> };
+    close $sock;
+    my ($head, $body) = split /\r\n\r\n/, $text // '', 2;
+    $head //= '';
+    $head =~ s/\r\n/\n/g;
+    return HTTP::Response->parse("$head\n\n" . ($body // ''));
+}
+
+# file_lines($path): the lines of a file, without their newlines; none
+# when the file does not exist (yet).
+sub file_lines {
+    my ($path) = @_;
+    open my $fh, '<', $path or return ();
+    return map { chomp; $_ } <$fh>;
+}
+
+# --- the test server's error_log ---
+
+sub error_log { return catfile(Apache::Test::vars('t_logs'), 'error_log') }
+
+# log_mark(): where the error_log ends now; pass it to log_since.
+sub log_mark { return -s error_log() || 0 }
+
+# log_since($mark, $want): what the error_log got after $mark.  Lines are
+# written after the response, so it waits up to 2 s for $want to show up:
+# a regex to match, or a string to find.  Without $want it does not wait.
+sub log_since {
+    my ($mark, $want) = @_;
+    my $text = '';
+    for (1 .. 20) {
+        open my $fh, '<', error_log() or die "error_log: $!";
+        seek $fh, $mark, 0;
+        local $/;
+        $text = <$fh> // '';
+        last if !defined $want
+             || (ref $want eq 'Regexp' ? $text =~ $want
+                                       : index($text, $want) >= 0);
+        Time::HiRes::sleep(0.1);
+    }
+    return $text;
+}
+
+# --- a private httpd ---
+
+# mod_cors.so from the build directory.
+sub mod_cors_so {
+    return catfile(Apache::Test::vars('serverroot'), '..', '.libs',
+                   'mod_cors.so');
+}
+
+my @running;    # the pids of the private httpds
+
+# private_httpd($nports, $body): a second httpd with the test server's
+# event MPM and authz_core, mod_cors from the build directory, listening
+# on $nports free loopback ports, and a DocumentRoot with index.html
+# ("private").  $body is the rest of its configuration, or a sub that
+# gets the ports and returns it.  Returns { pid, ports, dir } once every
+# port answers (or httpd has exited).  Stop it with stop_httpd; any
+# left running is stopped when the test ends.
+sub private_httpd {
+    my ($nports, $body) = @_;
+    my $dir = tempdir(CLEANUP => 1);
+    my @probes = map {
+        IO::Socket::INET->new(Listen => 1, LocalAddr => '127.0.0.1',
+                              LocalPort => 0, ReuseAddr => 1)
+            or die "no free port: $!";
+    } 1 .. $nports;
+    my @ports = map { $_->sockport } @probes;
+    close $_ for @probes;
+
+    open my $base, '<', catfile(Apache::Test::vars('t_conf'), 'base.conf')
+        or die $!;
+    my ($root, @load) = ('');
+    while (<$base>) {
+        $root = $1 if /^\s*ServerRoot\s+"?([^"\s]+)"?/;
+        if (/^\s*LoadModule\s+(mpm_event_module|authz_core_module)\s+"?([^"\s]+)"?/) {
+            my ($mod, $path) = ($1, $2);
+            $path = "$root/$path" unless $path =~ m{^/};
+            push @load, qq{LoadModule $mod "$path"};
+        }
+    }
+    push @load, 'LoadModule cors_module "' . mod_cors_so() . '"';
+
+    mkdir "$dir/htdocs" or die $!;
+    open my $ix, '>', "$dir/htdocs/index.html" or die $!;
+    print $ix "private\n";
+    close $ix;
+
+    my $conf = "$dir/httpd.conf";
+    open my $fh, '>', $conf or die $!;
+    print $fh join("\n", @load), "\n",
+        (map { "Listen 127.0.0.1:$_\n" } @ports), <<"EOF",
+ServerRoot "$dir"
+ServerName 127.0.0.1
+PidFile "$dir/httpd.pid"
+DefaultRuntimeDir "$dir"
+Mutex file:$dir
+ErrorLog "$dir/error_log"
+LogLevel info cors:debug
+DocumentRoot "$dir/htdocs"
+<Directory "$dir/htdocs">
+    Require all granted
+</Directory>
+StartServers 1
+ServerLimit 1
+ThreadsPerChild 5
+MinSpareThreads 1
+MaxSpareThreads 5
+MaxRequestWorkers 5
+EOF
+        ref $body eq 'CODE' ? $body->(@ports) : $body;
+    close $fh;
+
+    my $pid = fork // die "fork: $!";
+    push @running, $pid if $pid;
+    if (!$pid) {
+        open STDOUT, '>', "$dir/stdout";
+        open STDERR, '>&', \*STDOUT;
+        no warnings 'exec';
+        exec Apache::Test::vars('httpd'), '-f', $conf, '-DFOREGROUND';
+        POSIX::_exit(127);
+    }
+    for (1 .. 100) {
+        last if !grep { !IO::Socket::INET->new(PeerAddr => "127.0.0.1:$_") }
+                      @ports;
+        last if waitpid($pid, POSIX::WNOHANG()) == $pid;
+        Time::HiRes::sleep(0.1);
+    }
+    return { pid => $pid, ports => \@ports, dir => $dir };
+}
+
+# stop_httpd($srv): stop a private httpd and wait for it.
+sub stop_httpd {
+    my ($srv) = @_;
+    kill 'TERM', $srv->{pid};
+    waitpid $srv->{pid}, 0;
+    @running = grep { $_ != $srv->{pid} } @running;
+}
+
+# Never leave a private httpd behind, even if a test dies.
+END {
+    local $?;    # waitpid must not change the exit status
+    my @pids = @running;
+    stop_httpd({ pid => $_ }) for @pids;
+}
+
+# --- httpd -t on a throwaway configuration ---
+
+my ($scratch, $head, $n_conf);
+
+# scratch_dir(): a directory of this test's own under t/logs, removed at
+# the end; httpd_t writes its configurations and logs there.
+sub scratch_dir {
+    $scratch //= tempdir(DIR => Apache::Test::vars('t_logs'), CLEANUP => 1);
+    return $scratch;
+}
+
+# in_directory($lines): $lines inside <Directory "scratch_dir()/site">.
+sub in_directory {
+    my ($lines) = @_;
+    my $dir = scratch_dir();
+    $lines =~ s/^/    /mg;
+    return qq{<Directory "$dir/site">\n$lines\n</Directory>\n};
+}
+
+# httpd_t($body): run "httpd -t" on a configuration made of the
+# ServerRoot and LoadModule lines of t/conf/base.conf, mod_cors from the
+# build directory, and $body.  Returns the exit code and the output
+# (stdout and stderr).  The running test server is not involved.
+sub httpd_t {
+    my ($body) = @_;
+    my $dir = scratch_dir();
+    $head //= do {
+        open my $fh, '<', catfile(Apache::Test::vars('t_conf'), 'base.conf')
+            or die $!;
+        my @keep = grep { /^\s*(ServerRoot|LoadModule)\s/ } <$fh>;
+        my $so = mod_cors_so();
+        join('', @keep) . <<"EOF";
+LoadModule cors_module "$so"
+ServerName 127.0.0.1
+PidFile "$dir/httpd.pid"
+DefaultRuntimeDir "$dir"
+Mutex file:$dir
+ErrorLog "$dir/error_log"
+EOF
+    };
+    my $conf = catfile($dir, sprintf('case%03d.conf', ++$n_conf));
+    open my $fh, '>', $conf or die $!;
+    print $fh $head, $body;
+    close $fh;
+
+    my $pid = open(my $out, '-|') // die "fork: $!";
+    if (!$pid) {
+        open STDERR, '>&', \*STDOUT;
+        no warnings 'exec';
+        exec Apache::Test::vars('httpd'), '-t', '-f', $conf;
+        POSIX::_exit(127);
+    }
+    local $/;
+    my $text = <$out> // '';
+    close $out;
+    return ($? >> 8, $text);
+}
+
+1;

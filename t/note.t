@@ -1,0 +1,67 @@
+# The request note CORS names the decision for every request where the
+# module is active, so "%{CORS}n" in a LogFormat shows it.
+use strict;
+use warnings FATAL => 'all';
+
+use Apache::Test qw(-withtestmore);
+use Apache::TestRequest qw(GET OPTIONS);
+use Time::HiRes qw(usleep);
+
+my $log = Apache::Test::vars('t_logs') . '/note_log';
+my $ok = 'https://app.example';
+my $pf = 'Access-Control-Request-Method';
+
+# [name, request method, path, headers, expected note ('-': not set)]
+my @cases = (
+    ['no origin', 'GET', '/note/', [], 'none'],
+    ['allowed actual', 'GET', '/note/', [Origin => $ok], 'allowed'],
+    ['denied actual', 'GET', '/note/', [Origin => 'https://evil.example'],
+     'denied:origin'],
+    ['malformed origin', 'GET', '/note/', [Origin => "$ok/"],
+     'denied:origin'],
+    ['allowed preflight', 'OPTIONS', '/note/', [Origin => $ok, $pf => 'PUT'],
+     'preflight'],
+    ['preflight bad origin', 'OPTIONS', '/note/',
+     [Origin => 'https://evil.example', $pf => 'PUT'], 'denied:origin'],
+    ['preflight bad method', 'OPTIONS', '/note/',
+     [Origin => $ok, $pf => 'PATCH'], 'denied:method'],
+    ['preflight bad header', 'OPTIONS', '/note/',
+     [Origin => $ok, $pf => 'PUT',
+      'Access-Control-Request-Headers' => 'x-allowed, x-other'],
+     'denied:headers'],
+    ['preflight private network', 'OPTIONS', '/note/',
+     [Origin => $ok, $pf => 'PUT',
+      'Access-Control-Request-Private-Network' => 'true'],
+     'denied:private-network'],
+    ['star set, origin', 'GET', '/note/star/', [Origin => 'https://x.example'],
+     'allowed'],
+    ['star set, no origin', 'GET', '/note/star/', [], 'none'],
+    ['module off', 'GET', '/note/off/', [Origin => $ok], '-'],
+    ['404 keeps the note', 'GET', '/note/missing', [Origin => $ok],
+     'allowed'],
+);
+
+plan tests => scalar @cases;
+
+my $n = 0;
+for my $c (@cases) {
+    my ($name, $method, $path, $headers, $want) = @$c;
+    my $id = "note-$$-" . ++$n;
+    my $req = $method eq 'GET' ? \&GET : \&OPTIONS;
+    $req->($path, @$headers, 'X-Test-Id' => $id);
+    is(note_for($id), $want, $name);
+}
+
+# The access log is written after the response: wait for the line.
+sub note_for {
+    my $id = shift;
+    for (1 .. 50) {
+        open my $fh, '<', $log or die "$log: $!";
+        while (<$fh>) {
+            return $1 if /^\Q$id\E (\S+)$/;
+        }
+        close $fh;
+        usleep(100_000);
+    }
+    return 'no log line';
+}

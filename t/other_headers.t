@@ -1,0 +1,100 @@
+# Other modules' Access-Control-* and Vary headers, in the policy's own
+# section (<Location /int/hdr/> in t/conf/integration.conf.in):
+#   Header set Access-Control-Allow-Origin "*"
+#   Header always set Access-Control-Allow-Origin x
+#   Header add Access-Control-Allow-Origin y
+#   Header set Vary Accept
+#   Header always set Access-Control-Allow-Methods FOO
+#   Header always set Access-Control-Max-Age 999
+#   Header always set X-Int-Hdr on         (shows mod_headers ran)
+# /int/hdr/off/ inherits the Header lines but has no policy.
+#
+# SPEC.md: "The module is the only source of Access-Control-* response
+# headers where it is active: any that a handler, backend, CGI script or
+# other module set are removed before the module's own are added; Vary
+# is merged, never replaced, and Origin appears in it once."  Where it is
+# not active "it does nothing at all".
+use strict;
+use warnings FATAL => 'all';
+
+use Apache::Test qw(-withtestmore);
+use Apache::TestRequest qw(GET OPTIONS);
+
+use lib 't/lib';
+use CorsTest qw(list_of has_token vary_count ac_names preflight
+                int_actual_allowed int_preflight_allowed);
+
+my $app  = 'https://app.example';
+my $sub  = 'https://cdn.example.org';
+my $evil = 'https://evil.example';
+
+plan tests => 2 * (2 * 8 + 2 * 5) + 11 + 2 * 5 + 5;
+
+# 200: both "Header set" (onsuccess) and "Header always" apply.
+# 404: only "Header always" applies.
+for my $c (['/int/hdr/file.txt', 200, 1], ['/int/hdr/missing.txt', 404, 0]) {
+    my ($path, $status, $accept) = @$c;
+    for my $origin ($app, $sub) {
+        my $label = "$status under Header directives, allowed $origin";
+        my $res = GET $path, Origin => $origin;
+        is($res->code, $status, "$label: status");
+        is_deeply([$res->header('X-Int-Hdr')], ['on'],
+                  "$label: mod_headers ran");
+        # the module's headers: one ACAO, no ACAM FOO, no ACMA 999
+        int_actual_allowed($res, $origin, $label);
+        is(vary_count($res, 'Accept'), $accept,
+           "$label: Vary " . ($accept ? 'keeps Accept' : 'without Accept'
+                                        . ' (Header set is onsuccess)'));
+    }
+    for my $origin ($evil, undef) {
+        my $label = "$status under Header directives, "
+                    . (defined $origin ? "denied $origin" : 'no Origin');
+        my $res = GET $path, defined $origin ? (Origin => $origin) : ();
+        is($res->code, $status, "$label: status");
+        is_deeply([$res->header('X-Int-Hdr')], ['on'],
+                  "$label: mod_headers ran");
+        is_deeply(ac_names($res), [],
+                  "$label: no Access-Control-* header (not *, x or y)");
+        is(vary_count($res, 'Origin'), 1, "$label: Origin once in Vary");
+        is(vary_count($res, 'Accept'), $accept, "$label: Vary Accept");
+    }
+}
+
+# A preflight: the module's headers only.
+{
+    my $label = 'allowed preflight under Header directives';
+    my $res = preflight('/int/hdr/file.txt', $app, 'PUT',
+                        'Access-Control-Request-Headers' => 'Content-Type');
+    int_preflight_allowed($res, $app, 'PUT', $label);
+    is_deeply([$res->header('X-Int-Hdr')], ['on'], "$label: mod_headers ran");
+    ok(!has_token($res, 'Access-Control-Allow-Methods', 'FOO'),
+       "$label: ACAM is not mod_headers'");
+    ok(!defined $res->header('Access-Control-Max-Age'),
+       "$label: no ACMA (CORSMaxAge is unset; 999 is mod_headers')");
+}
+for my $h ([Origin => $evil, 'Access-Control-Request-Method' => 'PUT'],
+           [Origin => $app, 'Access-Control-Request-Method' => 'PATCH']) {
+    my $label = "denied preflight under Header directives ($h->[1] $h->[3])";
+    my $res = OPTIONS '/int/hdr/file.txt', @$h;
+    is($res->code, 403, "$label: 403");
+    is_deeply([$res->header('X-Int-Hdr')], ['on'], "$label: mod_headers ran");
+    ok(!defined $res->header('Access-Control-Allow-Origin'),
+       "$label: no ACAO (not x)");
+    is_deeply(ac_names($res), [], "$label: no Access-Control-* header");
+    is(vary_count($res, 'Origin'), 1, "$label: Origin once in Vary");
+}
+
+# Control: the same Header lines where the module is not active reach
+# the client untouched, so the removals above are the module's doing.
+{
+    my $label = 'Header directives without a policy';
+    my $res = GET '/int/hdr/off/file.txt', Origin => $app;
+    is($res->code, 200, "$label: 200");
+    my @acao = list_of($res, 'Access-Control-Allow-Origin');
+    is_deeply([sort @acao], ['*', 'x', 'y'],
+              "$label: mod_headers' ACAO values");
+    is_deeply([$res->header('Access-Control-Max-Age')], ['999'],
+              "$label: mod_headers' ACMA");
+    is(vary_count($res, 'Origin'), 0, "$label: no Origin in Vary");
+    is(vary_count($res, 'Accept'), 1, "$label: Vary Accept");
+}
