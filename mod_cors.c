@@ -62,6 +62,7 @@ module AP_MODULE_DECLARE_DATA cors_module;
 typedef struct {
     cors_origin_set *set;               /* exact and "*." patterns */
     apr_array_header_t *patterns;       /* cors_pattern, for checks */
+    const cors_pattern *public_suffix;  /* a "*." right under one */
     apr_array_header_t *regexes;        /* ap_regex_t *, anchored */
     int any;                            /* "*" */
     const char *match_any;              /* a regex that matches anything */
@@ -205,7 +206,6 @@ static const char *cors_check_credentials(cmd_parms *cmd,
 {
     const cors_origins *o = conf->origins;
     const char *clash = NULL;
-    int i;
 
     if (conf->credentials != 1) {
         return NULL;
@@ -223,16 +223,12 @@ static const char *cors_check_credentials(cmd_parms *cmd,
     else if (conf->expose && conf->expose->star) {
         clash = "CORSExposeHeaders *";
     }
-    for (i = 0; o && !clash && i < o->patterns->nelts; i++) {
-        const cors_pattern *pat = &APR_ARRAY_IDX(o->patterns, i,
-                                                 cors_pattern);
-
-        if (cors_pattern_under_public_suffix(pat)) {
-            clash = apr_psprintf(cmd->pool, "CORSAllowOrigin %s (%s is a "
-                                 "public suffix)",
-                                 cors_pattern_unparse(cmd->pool, pat),
-                                 pat->host + 1);
-        }
+    else if (o && o->public_suffix) {
+        clash = apr_psprintf(cmd->pool, "CORSAllowOrigin %s (%s is a "
+                             "public suffix)",
+                             cors_pattern_unparse(cmd->pool,
+                                                  o->public_suffix),
+                             o->public_suffix->host + 1);
     }
     if (clash) {
         return apr_psprintf(cmd->pool, "%s: CORSAllowCredentials On cannot "
@@ -293,12 +289,18 @@ static const char *cors_set_origin(cmd_parms *cmd, void *dconf,
     }
     cors_set_add(cmd->pool, o->set, &pat);
     APR_ARRAY_PUSH(o->patterns, cors_pattern) = pat;
+    if (cors_pattern_under_public_suffix(&pat)) {
+        /* checked once here: a policy may list thousands of origins */
+        if (o->public_suffix == NULL) {
+            o->public_suffix = apr_pmemdup(cmd->pool, &pat, sizeof(pat));
+        }
+        if (conf->credentials != 1) {
+            cors_warn(cmd, apr_psprintf(cmd->pool, "'%s' allows every site "
+                      "under the public suffix %s", arg, pat.host + 1));
+        }
+    }
     if (conf->credentials == 1) {
         cors_warn_http_credentials(cmd, &pat);
-    }
-    else if (cors_pattern_under_public_suffix(&pat)) {
-        cors_warn(cmd, apr_psprintf(cmd->pool, "'%s' allows every site "
-                  "under the public suffix %s", arg, pat.host + 1));
     }
     return cors_check_credentials(cmd, conf);
 }
