@@ -33,15 +33,20 @@ static int cors_is_label_char(char c)
     return apr_isalnum(c) || c == '-' || c == '_';
 }
 
-static char *cors_lower_dup(apr_pool_t *p, const char *s, apr_size_t len)
+/* Copy len bytes in lower case; d need not end in a NUL. */
+static char *cors_lower(char *d, const char *s, apr_size_t len)
 {
-    char *d = apr_pstrmemdup(p, s, len);
     apr_size_t i;
 
     for (i = 0; i < len; i++) {
-        d[i] = apr_tolower(d[i]);
+        d[i] = apr_tolower(s[i]);
     }
     return d;
+}
+
+static char *cors_lower_dup(apr_pool_t *p, const char *s, apr_size_t len)
+{
+    return cors_lower(apr_pstrmemdup(p, s, len), s, len);
 }
 
 static int cors_all_digits(const char *s, apr_size_t len)
@@ -434,15 +439,11 @@ int cors_set_match_exact(const cors_origin_set *set, const char *s,
                          apr_size_t len)
 {
     char buf[CORS_ORIGIN_MAX];
-    apr_size_t i;
 
     if (len == 0 || len > sizeof(buf) || apr_hash_count(set->full) == 0) {
         return 0;
     }
-    for (i = 0; i < len; i++) {
-        buf[i] = apr_tolower(s[i]);
-    }
-    return apr_hash_get(set->full, buf, len) != NULL;
+    return apr_hash_get(set->full, cors_lower(buf, s, len), len) != NULL;
 }
 
 static int cors_rules_match(const cors_port_rule *rule, const cors_origin *o)
@@ -461,13 +462,12 @@ int cors_set_match(const cors_origin_set *set, const cors_origin *o)
 {
     char host[CORS_ORIGIN_MAX];
     apr_size_t i;
+    int labels = 0;
 
     if (o->is_null || o->host_len == 0 || o->host_len > sizeof(host)) {
         return 0;
     }
-    for (i = 0; i < o->host_len; i++) {
-        host[i] = apr_tolower(o->host[i]);
-    }
+    cors_lower(host, o->host, o->host_len);
     if (cors_rules_match(apr_hash_get(set->exact, host, o->host_len), o)) {
         return 1;
     }
@@ -475,29 +475,22 @@ int cors_set_match(const cors_origin_set *set, const cors_origin *o)
         return 0;
     }
     /*
-     * Each ".suffix" of the host, shortest first, looked up only when a
-     * pattern has that many labels: one scan of the host, and as many
-     * lookups as the policy has distinct suffix lengths, however many
-     * labels the Origin has.  (One lookup per label, each hashing the
-     * whole suffix again, made a 300-byte Origin of 1-byte labels cost
-     * 140 lookups.)
+     * Each ".suffix" of the host, shortest first, but looked up only for
+     * the label counts that some "*." pattern has: the cost is one scan
+     * of the Origin, not one hash of the rest of it per label.
      */
-    {
-        int labels = 0;
-
-        for (i = o->host_len - 1; i >= 1; i--) {
-            if (host[i] != '.') {
-                continue;
-            }
-            labels++;
-            if ((set->wild_labels >> (labels < 63 ? labels : 63)) & 1
-                && cors_rules_match(apr_hash_get(set->wild, host + i,
-                                                 o->host_len - i), o)) {
-                return 1;
-            }
-            if (labels < 63 && (set->wild_labels >> labels) <= 1) {
-                return 0;       /* no pattern has more labels */
-            }
+    for (i = o->host_len - 1; i >= 1; i--) {
+        if (host[i] != '.') {
+            continue;
+        }
+        labels++;
+        if ((set->wild_labels >> (labels < 63 ? labels : 63)) & 1
+            && cors_rules_match(apr_hash_get(set->wild, host + i,
+                                             o->host_len - i), o)) {
+            return 1;
+        }
+        if (labels < 63 && (set->wild_labels >> labels) <= 1) {
+            return 0;           /* no pattern has more labels */
         }
     }
     return 0;
