@@ -532,8 +532,10 @@ static int cors_credentials(request_rec *r, const cors_dir_conf *conf)
 
 /*
  * The Access-Control-Allow-Origin value for an Origin, or NULL with the
- * reason.  The syntax check comes first, so no pattern or regex ever sees
- * a value a browser would not send.
+ * reason.  The syntax check comes before any "*." pattern or regex, so
+ * they never see a value a browser would not send; the exact-origin hash
+ * is looked up first because a value found there is valid by
+ * construction.
  */
 static const char *cors_allow_origin(const cors_dir_conf *conf,
                                      const char *origin, const char **why)
