@@ -14,18 +14,12 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 port=${1:-8080}
 api_port=${2:-$((port + 1))}
-APXS=${APXS:-$(command -v apxs || command -v apxs2)}
-httpd=$("$APXS" -q SBINDIR)/$("$APXS" -q PROGNAME)
-modules=$("$APXS" -q LIBEXECDIR)
+. "$top/build/httpd.sh"
 state=$(mktemp -d /tmp/mod_cors-run.XXXXXX)
 trap 'rm -rf "$state"' EXIT INT TERM
 
 www=$top/www
-user=
 if [ "$(id -u)" = 0 ]; then
-    # children must not stay root
-    user="User www-data
-Group www-data"
     chmod 755 "$state"
     # a tree under /root is not readable by www-data: serve a copy
     if ! runuser -u www-data -- test -r "$www/index.html" 2>/dev/null; then
@@ -38,13 +32,13 @@ fi
 cat > "$state/httpd.conf" <<CONF
 ServerRoot "$state"
 Define MOD_CORS_WWW "$www"
-LoadModule mpm_event_module $modules/mod_mpm_event.so
-LoadModule authz_core_module $modules/mod_authz_core.so
-LoadModule mime_module $modules/mod_mime.so
-LoadModule dir_module $modules/mod_dir.so
-LoadModule headers_module $modules/mod_headers.so
+LoadModule mpm_event_module $HTTPD_MODULES/mod_mpm_event.so
+LoadModule authz_core_module $HTTPD_MODULES/mod_authz_core.so
+LoadModule mime_module $HTTPD_MODULES/mod_mime.so
+LoadModule dir_module $HTTPD_MODULES/mod_dir.so
+LoadModule headers_module $HTTPD_MODULES/mod_headers.so
 LoadModule cors_module "$top/.libs/mod_cors.so"
-$user
+$(httpd_user_conf)
 Listen 127.0.0.1:$port
 Listen 127.0.0.1:$api_port
 ServerName 127.0.0.1
@@ -68,12 +62,12 @@ Include "$top/conf/example.conf"
 </VirtualHost>
 CONF
 
-"$httpd" -t -f "$state/httpd.conf"
+"$HTTPD" -t -f "$state/httpd.conf"
 echo "mod_cors: serving http://127.0.0.1:$port/ with conf/example.conf" \
      "(Ctrl-C stops)"
 echo "mod_cors: demo page http://127.0.0.1:$port/demo/ calling the API" \
      "http://localhost:$api_port/ (conf/demo.conf)"
-"$httpd" -f "$state/httpd.conf" -DFOREGROUND &
+"$HTTPD" -f "$state/httpd.conf" -DFOREGROUND &
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null; wait $pid; rm -rf "$state"' INT TERM
 wait $pid
