@@ -584,3 +584,204 @@ int cors_request_headers_allowed(const char *acrh, apr_size_t len,
     }
     return 1;
 }
+
+int cors_method_is_simple(const char *m)
+{
+    return !strcmp(m, "GET") || !strcmp(m, "HEAD") || !strcmp(m, "POST");
+}
+
+const char *cors_method_normalize(const char *m)
+{
+    static const char *const known[] = {
+        "DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT", NULL
+    };
+    int i;
+
+    for (i = 0; known[i]; i++) {
+        if (!strcasecmp(m, known[i])) {
+            return known[i];
+        }
+    }
+    return m;
+}
+
+int cors_method_is_forbidden(const char *m)
+{
+    return !strcasecmp(m, "CONNECT") || !strcasecmp(m, "TRACE")
+        || !strcasecmp(m, "TRACK");
+}
+
+const char *cors_request_headers_refused(apr_pool_t *p, const char *acrh,
+                                         apr_size_t len,
+                                         const apr_array_header_t *names,
+                                         int star, apr_size_t max)
+{
+    const char *s = acrh, *end = acrh + len, *bad;
+    apr_size_t badlen;
+    char *out = apr_palloc(p, max + 4);
+    apr_size_t n = 0;
+
+    while (s < end
+           && !cors_request_headers_allowed(s, end - s, names, star,
+                                            &bad, &badlen)) {
+        if (n + (n > 0) + badlen > max) {
+            memcpy(out + n, "...", 3);
+            n += 3;
+            break;
+        }
+        if (n > 0) {
+            out[n++] = ' ';
+        }
+        memcpy(out + n, bad, badlen);
+        n += badlen;
+        /* go on after the refused element */
+        s = bad + badlen;
+    }
+    out[n] = '\0';
+    return out;
+}
+
+const char *const cors_canary_origins[] = {
+    "https://mod-cors-canary.invalid",
+    "https://evil.com",
+    "http://x.test",
+    "https://a.github.io",
+    "https://evil.co.uk",
+    NULL
+};
+
+/*
+ * Read the literal host of a regex: runs of letters, digits, "-", "_",
+ * "." and "\.", "\-"; anything else (a bracket expression, a group, a
+ * quantifier, an escape such as "\d") ends a run.  dots[] records which
+ * dots of the longest run were written unescaped.
+ */
+static const char *cors_regex_host(apr_pool_t *p, const char *s,
+                                   char **dots)
+{
+    char *best = NULL, *best_dots = NULL;
+    apr_size_t best_len = 0, len = strlen(s);
+    char *run = apr_palloc(p, len + 1), *run_dots = apr_palloc(p, len + 1);
+    apr_size_t n = 0, i = 0;
+
+    for (;;) {
+        int c = i < len ? (unsigned char)s[i] : 0, ch = 0, bare = 0;
+        apr_size_t next = i + 1;
+
+        if (c == '\\' && i + 1 < len && (s[i + 1] == '.' || s[i + 1] == '-')) {
+            ch = s[i + 1];
+            next = i + 2;
+        }
+        else if (c && (apr_isalnum(c) || c == '-' || c == '_' || c == '.')) {
+            ch = c;
+            bare = c == '.';
+        }
+        /* a quantified character is not part of the literal host */
+        if (ch && !(next < len && strchr("?*+{", s[next]))) {
+            run[n] = apr_tolower(ch);
+            run_dots[n++] = bare;
+            i = next;
+            continue;
+        }
+        {
+            apr_size_t a = 0, b = n;
+
+            /* the run ends here: dots at either end are not the host's */
+            while (a < b && run[a] == '.') {
+                a++;
+            }
+            while (b > a && run[b - 1] == '.') {
+                b--;
+            }
+            if (b - a > best_len && b - a >= 2) {
+                best_len = b - a;
+                best = apr_pstrmemdup(p, run + a, best_len);
+                best_dots = apr_pmemdup(p, run_dots + a, best_len);
+            }
+        }
+        n = 0;
+        if (c == 0) {
+            break;
+        }
+        if (ch) {
+            i = next;           /* the quantifier ends the next run */
+        }
+        else if (c == '[') {
+            /* a bracket expression, skipped whole ("[]a]" included) */
+            i++;
+            i += i < len && s[i] == '^';
+            i += i < len && s[i] == ']';
+            while (i < len && s[i] != ']') {
+                i += s[i] == '\\' && i + 1 < len ? 2 : 1;
+            }
+            i++;
+        }
+        else if (c == '{') {
+            while (i < len && s[i] != '}') {
+                i++;
+            }
+            i++;
+        }
+        else {
+            /* "\d", "\w" and the like are classes, not characters */
+            i += c == '\\' && i + 1 < len ? 2 : 1;
+        }
+    }
+    *dots = best_dots;
+    return best;
+}
+
+const char *cors_regex_probes(apr_pool_t *p, const char *regex,
+                              const char **host,
+                              apr_array_header_t **probes)
+{
+    const char *sep = strstr(regex, "://"), *scheme = "https";
+    const char *h;
+    char *dots;
+    apr_array_header_t *a;
+    apr_size_t i, n;
+
+    *probes = NULL;
+    *host = NULL;
+    if (sep == NULL) {
+        return "it has no '://'";
+    }
+    /* the scheme it names, in its longest form ("https?" is https) */
+    n = sep - regex;
+    if (n >= 5 && !strncasecmp(sep - 5, "https", 5)) {
+        scheme = "https";
+    }
+    else if (n >= 6 && !strncasecmp(sep - 6, "https?", 6)) {
+        scheme = "https";
+    }
+    else if (n >= 4 && !strncasecmp(sep - 4, "http", 4)) {
+        scheme = "http";
+    }
+    h = cors_regex_host(p, sep + 3, &dots);
+    if (h == NULL) {
+        return "no literal host name (such as example\\.com) can be read "
+               "from it";
+    }
+    *host = h;
+    a = apr_array_make(p, 8, sizeof(const char *));
+    APR_ARRAY_PUSH(a, const char *) = apr_pstrcat(p, scheme, "://evil", h,
+                                                  NULL);
+    APR_ARRAY_PUSH(a, const char *) = apr_pstrcat(p, scheme, "://", h,
+                                                  ".evil.test", NULL);
+    n = strlen(h);
+    for (i = 0; i < n; i++) {
+        if (dots[i]) {
+            char *x = apr_pstrcat(p, scheme, "://", h, NULL);
+
+            x[strlen(scheme) + 3 + i] = 'x';
+            APR_ARRAY_PUSH(a, const char *) = x;
+        }
+    }
+    if (!strcmp(scheme, "https")) {
+        APR_ARRAY_PUSH(a, const char *) = apr_pstrcat(p, "http://", h, NULL);
+    }
+    APR_ARRAY_PUSH(a, const char *) = apr_pstrcat(p, scheme, "://", h, ".",
+                                                  NULL);
+    *probes = a;
+    return NULL;
+}

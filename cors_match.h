@@ -17,7 +17,7 @@
 #include "apr_tables.h"
 #include "apr_hash.h"
 
-/* Longest Origin value considered at all (SPEC: 300 bytes). */
+/* Longest Origin value considered at all (docs/mod_cors.html#requests). */
 #define CORS_ORIGIN_MAX 300
 
 /* Port value of a pattern that accepts any port, or none. */
@@ -132,5 +132,45 @@ int cors_names_has(const apr_array_header_t *names, const char *tok,
 int cors_request_headers_allowed(const char *acrh, apr_size_t len,
                                  const apr_array_header_t *names, int star,
                                  const char **bad, apr_size_t *badlen);
+
+/*
+ * Methods.  A preflight never needs to allow GET, HEAD or POST (browsers
+ * do not check them); the Fetch standard upper-cases exactly six names;
+ * CONNECT, TRACE and TRACK are forbidden methods browsers never send.
+ */
+int cors_method_is_simple(const char *m);
+const char *cors_method_normalize(const char *m);
+int cors_method_is_forbidden(const char *m);
+
+/*
+ * Every element of an Access-Control-Request-Headers value that the
+ * names (or star) refuse, space-separated, at most max bytes of them
+ * ("..." marks a cut), for the error log.  The caller has seen
+ * cors_request_headers_allowed() refuse the value.
+ */
+const char *cors_request_headers_refused(apr_pool_t *p, const char *acrh,
+                                         apr_size_t len,
+                                         const apr_array_header_t *names,
+                                         int star, apr_size_t max);
+
+/*
+ * Origins that no policy means to allow: a CORSAllowOriginMatch regex
+ * that matches one of them allows unrelated sites.
+ */
+extern const char *const cors_canary_origins[];
+
+/*
+ * Lookalike probes for a CORSAllowOriginMatch regex
+ * (docs/mod_cors.html#safety): the literal host H is the longest run of
+ * host characters after "://" (with "\." read as "."), S the scheme the
+ * regex names (https if it names none).  Fills *probes with the origins
+ * S://evilH, S://H.evil.test, H with each unescaped "." replaced by "x"
+ * in turn, http://H when S is https, and S://H. -- none of which the
+ * regex should match.  Returns NULL, or why no host could be read (then
+ * *probes is NULL).  *host is the host read.
+ */
+const char *cors_regex_probes(apr_pool_t *p, const char *regex,
+                              const char **host,
+                              apr_array_header_t **probes);
 
 #endif /* CORS_MATCH_H */

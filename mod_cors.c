@@ -11,27 +11,30 @@
 
 /*
  * mod_cors: a CORS policy for any server, virtual host, <Directory>,
- * <Location> or .htaccess.
+ * <Location> or .htaccess, and protection against cross-site form posts.
  *
  *   CORSAllowOrigin https://app.example.com http://localhost:*
  *   CORSAllowMethods PUT DELETE
  *   CORSAllowHeaders Content-Type X-Requested-With
  *   CORSAllowCredentials On
+ *   CORSCrossOriginProtection On
  *
- * Preflights (OPTIONS with Origin and Access-Control-Request-Method) are
- * answered in post_perdir_config: the first hook that has read .htaccess
- * and the last before authentication.  A preflight never carries
- * credentials, so it must be answered before "Require valid-user" can
- * refuse it, and it never reaches the handler.
+ * Every decision is made in post_perdir_config: the first hook that has
+ * read .htaccess and the last before authentication.  A preflight never
+ * carries credentials, so it must be answered before "Require
+ * valid-user" can refuse it, and it never reaches the handler; neither
+ * does an unsafe request that cross-origin protection refuses.
  *
  * Every other response passes an output filter, inserted on success and
  * on error alike, that removes whatever Access-Control-* headers a
  * handler, backend, script or other module set, writes the policy's own
- * and merges "Vary: Origin".  The module never refuses an actual
- * request: the browser enforces CORS.
+ * and merges "Vary: Origin".  CORS never refuses an actual request: the
+ * browser enforces it.
  *
- * Everything that does not need a request (origin syntax, patterns, the
- * origin set, token lists) lives in cors_match.c.
+ * Each value remembers the file and line that set it, so that every
+ * decision can be explained (docs/mod_cors.html#logging).  Everything
+ * that needs no request lives in cors_match.c; the counters, the
+ * cors-status handler and DUMP_CORS in cors_diag.c.
  */
 
 #include "apr_strings.h"
@@ -40,78 +43,77 @@
 #include "http_config.h"
 #include "http_core.h"
 #include "http_log.h"
+#include "http_main.h"
 #include "http_protocol.h"
 #include "http_request.h"
 #include "util_filter.h"
 
-#include "cors_match.h"
+#if APR_HAS_THREADS
+#include "apr_thread_mutex.h"
+#endif
+
+#include "cors_internal.h"
 
 module AP_MODULE_DECLARE_DATA cors_module;
 
-/* Methods a preflight never needs to allow: browsers do not check them. */
-#define CORS_SIMPLE_METHOD(m) \
-    (!strcmp((m), "GET") || !strcmp((m), "HEAD") || !strcmp((m), "POST"))
-
-/* An origin no policy means to allow, to spot regexes that allow all. */
-#define CORS_CANARY_ORIGIN "https://mod-cors-canary.invalid"
-
 #define CORS_PREFLIGHT_VARY \
     "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
-
-/* All CORSAllowOrigin and CORSAllowOriginMatch lines of one section. */
-typedef struct {
-    cors_origin_set *set;               /* exact and "*." patterns */
-    apr_array_header_t *patterns;       /* cors_pattern, for checks */
-    const cors_pattern *public_suffix;  /* a "*." right under one */
-    apr_array_header_t *regexes;        /* ap_regex_t *, anchored */
-    int any;                            /* "*" */
-    const char *match_any;              /* a regex that matches anything */
-    int null;                           /* "null" */
-    int none;                           /* "none" */
-} cors_origins;
-
-/* CORSAllowMethods, CORSAllowHeaders or CORSExposeHeaders. */
-typedef struct {
-    apr_array_header_t *names;          /* as written; methods normalized */
-    int star;
-    const char *value;                  /* the response header's value */
-} cors_list;
-
-typedef struct {
-    cors_origins *origins;              /* NULL: inherit */
-    cors_list *methods;                 /* NULL: inherit */
-    cors_list *headers;
-    cors_list *expose;
-    int credentials;                    /* -1: inherit */
-    const char *max_age;                /* NULL: inherit */
-    int private_network;                /* -1: inherit */
-    int preflight_status;               /* 0: inherit */
-} cors_dir_conf;
+#define CORS_PROTECT_VARY "Origin, Sec-Fetch-Site"
 
 /*
- * The response headers decided for one request; NULL fields are not
- * sent.  A preflight's are kept in the request config for the filter.
+ * Every regex runs under these limits (docs/mod_cors.html#safety): a
+ * match that hits one fails instead of burning the CPU.  PCRE2 and PCRE
+ * 8.33+ read them at the start of a pattern; they can only lower the
+ * library's own limits.
  */
-typedef struct {
-    const char *acao;
-    const char *acac;
-    const char *acam;
-    const char *acah;
-    const char *aceh;
-    const char *acma;
-    const char *acapn;
-    const char *vary;
-} cors_headers;
+#define CORS_REGEX_LIMITS "(*LIMIT_MATCH=10000)(*LIMIT_RECURSION=1000)"
+
+/* What a section's origin set says about one Origin value. */
+enum {
+    CORS_ORIGIN_MALFORMED,      /* not one serialized origin */
+    CORS_ORIGIN_DENIED,
+    CORS_ORIGIN_ALLOWED,
+    CORS_ORIGIN_UNSAFE          /* allowed only by a pattern that must
+                                 * never get credentials */
+};
+
+const char *const cors_field_names[CORS_NFIELDS] = {
+    "Access-Control-Allow-Origin",
+    "Access-Control-Allow-Credentials",
+    "Access-Control-Allow-Methods",
+    "Access-Control-Allow-Headers",
+    "Access-Control-Expose-Headers",
+    "Access-Control-Max-Age",
+    "Access-Control-Allow-Private-Network"
+};
+
+const char *const cors_note_names[CORS_NNOTES] = {
+    "none",
+    "preflight:allowed",
+    "preflight:denied:origin",
+    "preflight:denied:malformed-origin",
+    "preflight:denied:method",
+    "preflight:denied:headers",
+    "preflight:denied:private-network",
+    "actual:allowed",
+    "actual:any",
+    "actual:denied:origin",
+    "actual:denied:malformed-origin",
+    "protect:refused",
+    "protect:report"
+};
 
 static ap_filter_rec_t *cors_filter_handle;
 
+/* Request-time warnings already logged by this child (key -> key). */
+static apr_hash_t *cors_warned;
+#if APR_HAS_THREADS
+static apr_thread_mutex_t *cors_warned_lock;
+#endif
+
 static void *cors_create_dir_conf(apr_pool_t *p, char *dir)
 {
-    cors_dir_conf *conf = apr_pcalloc(p, sizeof(*conf));
-
-    conf->credentials = -1;
-    conf->private_network = -1;
-    return conf;
+    return apr_pcalloc(p, sizeof(cors_dir_conf));
 }
 
 /* Runs on every request: it only picks pointers. */
@@ -120,38 +122,82 @@ static void *cors_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     cors_dir_conf *base = basev, *add = addv;
     cors_dir_conf *conf = apr_palloc(p, sizeof(*conf));
 
-    conf->origins = add->origins ? add->origins : base->origins;
-    conf->methods = add->methods ? add->methods : base->methods;
-    conf->headers = add->headers ? add->headers : base->headers;
-    conf->expose = add->expose ? add->expose : base->expose;
-    conf->credentials = add->credentials != -1 ? add->credentials
-                                               : base->credentials;
-    conf->max_age = add->max_age ? add->max_age : base->max_age;
-    conf->private_network = add->private_network != -1
-                            ? add->private_network : base->private_network;
-    conf->preflight_status = add->preflight_status
-                             ? add->preflight_status : base->preflight_status;
+#define CORS_PICK(f) conf->f = add->f ? add->f : base->f
+    CORS_PICK(origins);
+    CORS_PICK(methods);
+    CORS_PICK(headers);
+    CORS_PICK(expose);
+    CORS_PICK(credentials);
+    CORS_PICK(max_age);
+    CORS_PICK(private_network);
+    CORS_PICK(preflight_status);
+    CORS_PICK(protect);
+#undef CORS_PICK
     return conf;
+}
+
+/*
+ * A warning that a visitor can make happen again and again (a .htaccess
+ * is read for every request) is logged once per child and key.
+ */
+static int cors_first_time(const char *key)
+{
+    int first = 1;
+
+    if (cors_warned == NULL) {
+        return 1;               /* not serving yet: startup logs once */
+    }
+#if APR_HAS_THREADS
+    apr_thread_mutex_lock(cors_warned_lock);
+#endif
+    if (apr_hash_get(cors_warned, key, APR_HASH_KEY_STRING)) {
+        first = 0;
+    }
+    else {
+        apr_pool_t *p = apr_hash_pool_get(cors_warned);
+        const char *copy = apr_pstrdup(p, key);
+
+        apr_hash_set(cors_warned, copy, APR_HASH_KEY_STRING, copy);
+    }
+#if APR_HAS_THREADS
+    apr_thread_mutex_unlock(cors_warned_lock);
+#endif
+    return first;
+}
+
+const char *cors_where_text(apr_pool_t *p, const cors_where *w)
+{
+    return apr_psprintf(p, "%s:%d", w->file, w->line);
+}
+
+/* Where the directive being read is: its file and line. */
+static void cors_where_set(cmd_parms *cmd, cors_where *w)
+{
+    w->directive = cmd->cmd->name;
+    w->file = cmd->directive ? cmd->directive->filename : "(unknown)";
+    w->line = cmd->directive ? cmd->directive->line_num : 0;
 }
 
 /*
  * Configuration warnings are kept until post_config, when the error log
  * is open, and printed by test_config for "apachectl -t".  A .htaccess
- * file is read while serving, so its warnings go to the log at once.
+ * file is read while serving: its warnings go to the log at once, once
+ * per child and line.
  */
 static void cors_warn(cmd_parms *cmd, const char *msg)
 {
     apr_array_header_t *warnings = NULL;
-    const char *line = msg;
+    cors_where w;
+    const char *line;
 
-    if (cmd->directive) {
-        line = apr_psprintf(cmd->pool, "%s:%d: %s: %s",
-                            cmd->directive->filename,
-                            cmd->directive->line_num,
-                            cmd->cmd->name, msg);
-    }
+    cors_where_set(cmd, &w);
+    line = apr_psprintf(cmd->pool, "CORS001: %s:%d: %s: %s", w.file, w.line,
+                        w.directive, msg);
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_RUN_MPM) {
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cmd->server, "%s", line);
+        if (cors_first_time(line)) {
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cmd->server, "%s",
+                         line);
+        }
         return;
     }
     apr_pool_userdata_get((void **)&warnings, "cors_warnings", cmd->pool);
@@ -162,27 +208,104 @@ static void cors_warn(cmd_parms *cmd, const char *msg)
     APR_ARRAY_PUSH(warnings, const char *) = line;
 }
 
-static int cors_origins_empty(const cors_origins *o)
+/*
+ * Checks every directive shares: a policy is per URL, so a directive
+ * inside <Limit> or <LimitExcept> would silently widen or drop it; and
+ * values are separated by spaces, never commas.
+ */
+static const char *cors_check_context(cmd_parms *cmd, const char *arg)
 {
-    return !o->any && !o->null && !o->set->count && !o->regexes->nelts;
+    if (cmd->limited != -1) {
+        return apr_psprintf(cmd->pool, "%s cannot be used inside <Limit> or "
+                            "<LimitExcept>: a CORS policy applies to every "
+                            "method of a URL (a preflight is always "
+                            "OPTIONS); move it out of the section",
+                            cmd->cmd->name);
+    }
+    if (arg && strchr(arg, ',')) {
+        return apr_psprintf(cmd->pool, "%s: '%s' contains a comma: separate "
+                            "values with spaces, not commas (e.g. "
+                            "CORSAllowMethods PUT DELETE)", cmd->cmd->name,
+                            arg);
+    }
+    return NULL;
 }
 
-static int cors_active(const cors_dir_conf *conf)
+/* A single-valued directive's value, with where it was set. */
+static cors_value *cors_value_make(cmd_parms *cmd, int value,
+                                   const char *text)
+{
+    cors_value *v = apr_palloc(cmd->pool, sizeof(*v));
+
+    v->value = value;
+    v->text = text;
+    cors_where_set(cmd, &v->where);
+    return v;
+}
+
+static int cors_origins_empty(const cors_origins *o)
+{
+    return !o->any && !o->null && !o->set->count && !o->suffix_set->count
+        && !o->regexes->nelts;
+}
+
+static int cors_has_origins(const cors_dir_conf *conf)
 {
     return conf->origins && !cors_origins_empty(conf->origins);
 }
 
+int cors_active(const cors_dir_conf *conf)
+{
+    return cors_has_origins(conf)
+        || (conf->protect && conf->protect->value != CORS_PROTECT_OFF);
+}
+
+/* The section a directive is in, "file:line", for counters and warnings. */
+static const char *cors_section(cmd_parms *cmd)
+{
+    const ap_directive_t *d = cmd->directive;
+
+    if (d == NULL) {
+        return "(unknown)";
+    }
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_RUN_MPM) {
+        return d->filename;     /* a .htaccess file */
+    }
+    if (d->parent) {
+        d = d->parent;
+    }
+    return apr_psprintf(cmd->pool, "%s:%d", d->filename, d->line_num);
+}
+
 static cors_origins *cors_origins_get(cmd_parms *cmd, cors_dir_conf *conf)
 {
-    if (conf->origins == NULL) {
-        conf->origins = apr_pcalloc(cmd->pool, sizeof(cors_origins));
-        conf->origins->set = cors_set_make(cmd->pool);
-        conf->origins->patterns = apr_array_make(cmd->pool, 4,
-                                                 sizeof(cors_pattern));
-        conf->origins->regexes = apr_array_make(cmd->pool, 2,
-                                                sizeof(ap_regex_t *));
+    cors_origins *o = conf->origins;
+
+    if (o == NULL) {
+        o = conf->origins = apr_pcalloc(cmd->pool, sizeof(*o));
+        o->set = cors_set_make(cmd->pool);
+        o->suffix_set = cors_set_make(cmd->pool);
+        o->patterns = apr_array_make(cmd->pool, 4, sizeof(cors_pattern));
+        o->regexes = apr_array_make(cmd->pool, 2, sizeof(cors_regex));
+        o->section = cors_section(cmd);
+        o->slot = ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_RUN_MPM
+                  ? 0 : cors_diag_slot(cmd->pool, o->section);
+        cors_where_set(cmd, &o->where);
     }
-    return conf->origins;
+    return o;
+}
+
+/* Keep the values as written, for messages: "allows ..." */
+static void cors_origins_text(cmd_parms *cmd, cors_origins *o,
+                              const char *arg)
+{
+    o->text = o->text ? apr_pstrcat(cmd->pool, o->text, " ", arg, NULL)
+                      : apr_pstrdup(cmd->pool, arg);
+}
+
+static int cors_credentials_on(const cors_dir_conf *conf)
+{
+    return conf->credentials && conf->credentials->value;
 }
 
 static void cors_warn_http_credentials(cmd_parms *cmd,
@@ -197,42 +320,39 @@ static void cors_warn_http_credentials(cmd_parms *cmd,
 }
 
 /*
- * The combinations that would hand credentials to every origin.  Called
+ * The combinations that would hand credentials to every origin, or open
+ * the private network to every site, when set in one section.  Called
  * after each directive that takes part, so the order of lines within a
  * section does not matter.
  */
-static const char *cors_check_credentials(cmd_parms *cmd,
-                                          const cors_dir_conf *conf)
+static const char *cors_check_section(cmd_parms *cmd,
+                                      const cors_dir_conf *conf)
 {
     const cors_origins *o = conf->origins;
     const char *clash = NULL;
 
-    if (conf->credentials != 1) {
+    if (o && o->any && conf->private_network
+        && conf->private_network->value) {
+        return apr_psprintf(cmd->pool, "%s: CORSAllowPrivateNetwork On "
+                            "cannot be combined with CORSAllowOrigin * in "
+                            "one section: any site could reach the private "
+                            "network; list the origins that may",
+                            cmd->cmd->name);
+    }
+    if (!cors_credentials_on(conf)) {
         return NULL;
     }
-    if (o && o->any) {
-        clash = "CORSAllowOrigin *";
-    }
-    else if (o && o->null) {
-        clash = "CORSAllowOrigin null";
-    }
-    else if (o && o->match_any) {
-        clash = apr_psprintf(cmd->pool, "CORSAllowOriginMatch %s (it "
-                             "matches any origin)", o->match_any);
+    if (o && o->unsafe) {
+        clash = o->unsafe;
     }
     else if (conf->expose && conf->expose->star) {
         clash = "CORSExposeHeaders *";
     }
-    else if (o && o->public_suffix) {
-        clash = apr_psprintf(cmd->pool, "CORSAllowOrigin %s (%s is a "
-                             "public suffix)",
-                             cors_pattern_unparse(cmd->pool,
-                                                  o->public_suffix),
-                             o->public_suffix->host + 1);
-    }
     if (clash) {
         return apr_psprintf(cmd->pool, "%s: CORSAllowCredentials On cannot "
-                            "be combined with %s in one section",
+                            "be combined with %s in one section: list the "
+                            "origins that may send credentials, e.g. "
+                            "CORSAllowOrigin https://app.example.com",
                             cmd->cmd->name, clash);
     }
     return NULL;
@@ -249,15 +369,20 @@ static const char *cors_set_origin(cmd_parms *cmd, void *dconf,
                                    const char *arg)
 {
     cors_dir_conf *conf = dconf;
-    cors_origins *o = cors_origins_get(cmd, conf);
+    cors_origins *o;
     cors_pattern pat;
-    const char *err;
+    const char *err = cors_check_context(cmd, arg);
 
+    if (err) {
+        return err;
+    }
+    o = cors_origins_get(cmd, conf);
     if (!strcasecmp(arg, "none")) {
         if (!cors_origins_empty(o)) {
             return cors_conflict(cmd, arg);
         }
         o->none = 1;
+        cors_origins_text(cmd, o, "none");
         return NULL;
     }
     if (o->none) {
@@ -268,18 +393,24 @@ static const char *cors_set_origin(cmd_parms *cmd, void *dconf,
             return cors_conflict(cmd, arg);
         }
         o->any = 1;
-        return cors_check_credentials(cmd, conf);
+        o->unsafe = "CORSAllowOrigin *";
+        cors_origins_text(cmd, o, arg);
+        return cors_check_section(cmd, conf);
     }
     if (o->any) {
         return cors_conflict(cmd, "*");
     }
+    cors_origins_text(cmd, o, arg);
     if (!strcmp(arg, "null")) {
         o->null = 1;
-        if (conf->credentials != 1) {
+        if (!o->unsafe) {
+            o->unsafe = "CORSAllowOrigin null (any page can send it)";
+        }
+        if (!cors_credentials_on(conf)) {
             cors_warn(cmd, "'null' is the origin of sandboxed frames, "
                       "data: URLs and local files: any page can send it");
         }
-        return cors_check_credentials(cmd, conf);
+        return cors_check_section(cmd, conf);
     }
 
     err = cors_pattern_parse(cmd->pool, arg, &pat);
@@ -287,69 +418,139 @@ static const char *cors_set_origin(cmd_parms *cmd, void *dconf,
         return apr_psprintf(cmd->pool, "%s: invalid origin '%s': %s",
                             cmd->cmd->name, arg, err);
     }
-    cors_set_add(cmd->pool, o->set, &pat);
     APR_ARRAY_PUSH(o->patterns, cors_pattern) = pat;
+    /* checked once here: a policy may list thousands of origins */
     if (cors_pattern_under_public_suffix(&pat)) {
-        /* checked once here: a policy may list thousands of origins */
-        if (o->public_suffix == NULL) {
-            o->public_suffix = apr_pmemdup(cmd->pool, &pat, sizeof(pat));
+        cors_set_add(cmd->pool, o->suffix_set, &pat);
+        if (!o->unsafe) {
+            o->unsafe = apr_psprintf(cmd->pool, "CORSAllowOrigin %s (%s is "
+                                     "a public suffix)",
+                                     cors_pattern_unparse(cmd->pool, &pat),
+                                     pat.host + 1);
         }
-        if (conf->credentials != 1) {
+        if (!cors_credentials_on(conf)) {
             cors_warn(cmd, apr_psprintf(cmd->pool, "'%s' allows every site "
                       "under the public suffix %s", arg, pat.host + 1));
         }
     }
-    if (conf->credentials == 1) {
+    else {
+        cors_set_add(cmd->pool, o->set, &pat);
+    }
+    if (cors_credentials_on(conf)) {
         cors_warn_http_credentials(cmd, &pat);
     }
-    return cors_check_credentials(cmd, conf);
+    return cors_check_section(cmd, conf);
+}
+
+/*
+ * A match counts only if it spans the whole value: the anchors alone do
+ * not hold against a verb such as (*ACCEPT).  A match that hits the
+ * limits counts as none (*limited says so).
+ */
+static int cors_regex_matches(const ap_regex_t *re, const char *s,
+                              int *limited)
+{
+    ap_regmatch_t m[1];
+    int rc = ap_regexec(re, s, 1, m, 0);
+
+    if (rc != 0) {
+        *limited = rc != AP_REG_NOMATCH;
+        return 0;
+    }
+    *limited = 0;
+    return m[0].rm_so == 0 && (apr_size_t)m[0].rm_eo == strlen(s);
+}
+
+/*
+ * Probe a regex with origins no policy means to allow: unrelated sites
+ * (it would then allow every site) and lookalikes of the host it names.
+ * Returns why it must never get credentials, or NULL.
+ */
+static const char *cors_probe_regex(cmd_parms *cmd, const cors_regex *cr)
+{
+    apr_array_header_t *probes;
+    const char *host, *why;
+    int i, limited;
+
+    for (i = 0; cors_canary_origins[i]; i++) {
+        if (cors_regex_matches(cr->re, cors_canary_origins[i], &limited)) {
+            return apr_psprintf(cmd->pool, "CORSAllowOriginMatch %s (it "
+                                "matches the unrelated origin %s, so it "
+                                "allows any site)", cr->text,
+                                cors_canary_origins[i]);
+        }
+    }
+    why = cors_regex_probes(cmd->pool, cr->text, &host, &probes);
+    if (why) {
+        cors_warn(cmd, apr_psprintf(cmd->pool, "regex '%s' is not probed "
+                  "for lookalike origins: %s%s", cr->text, why,
+                  strstr(cr->text, "://") ? ""
+                  : " (it is matched against the whole "
+                    "scheme://host[:port], so a host-only regex never "
+                    "matches)"));
+        return NULL;
+    }
+    for (i = 0; i < probes->nelts; i++) {
+        const char *probe = APR_ARRAY_IDX(probes, i, const char *);
+
+        if (cors_regex_matches(cr->re, probe, &limited)) {
+            return apr_psprintf(cmd->pool, "CORSAllowOriginMatch %s (it "
+                                "lets the lookalike origin %s through)",
+                                cr->text, probe);
+        }
+    }
+    return NULL;
 }
 
 static const char *cors_set_origin_match(cmd_parms *cmd, void *dconf,
                                          const char *arg)
 {
-    cors_origins *o = cors_origins_get(cmd, dconf);
-    ap_regex_t *re;
+    cors_dir_conf *conf = dconf;
+    cors_origins *o;
+    cors_regex *cr;
+    const char *err = cors_check_context(cmd, NULL);
 
+    if (err) {
+        return err;
+    }
+    o = cors_origins_get(cmd, conf);
     if (o->any || o->none) {
         return cors_conflict(cmd, o->any ? "*" : "none");
     }
+    cr = apr_array_push(o->regexes);
+    cr->text = arg;
+    cors_where_set(cmd, &cr->where);
     /*
      * The regex must compile on its own before it is anchored, or a
      * stray ")" could escape the anchors: "a)|(.*" would match anything.
      */
-    re = ap_pregcomp(cmd->pool, arg, AP_REG_ICASE);
-    if (re) {
-        re = ap_pregcomp(cmd->pool, apr_pstrcat(cmd->pool, "^(?:", arg,
-                                                ")$", NULL), AP_REG_ICASE);
+    cr->re = ap_pregcomp(cmd->pool, arg, AP_REG_ICASE);
+    if (cr->re) {
+        cr->re = ap_pregcomp(cmd->pool, apr_pstrcat(cmd->pool,
+                             CORS_REGEX_LIMITS "^(?:", arg, ")$", NULL),
+                             AP_REG_ICASE);
     }
-    if (re == NULL) {
-        return apr_psprintf(cmd->pool, "%s: regex '%s' does not compile",
-                            cmd->cmd->name, arg);
+    if (cr->re == NULL) {
+        return apr_psprintf(cmd->pool, "%s: regex '%s' does not compile "
+                            "(a start-of-pattern option such as (*UTF) "
+                            "cannot be used either)", cmd->cmd->name, arg);
     }
-    APR_ARRAY_PUSH(o->regexes, ap_regex_t *) = re;
-    /* A regex that matches a made-up origin reflects every origin: with
-     * credentials that is "*" with the safety off. */
-    if (!ap_regexec(re, CORS_CANARY_ORIGIN, 0, NULL, 0)) {
-        o->match_any = arg;
+    cors_origins_text(cmd, o, arg);
+    if (!strstr(arg, "://")) {
+        cors_warn(cmd, apr_psprintf(cmd->pool, "regex '%s' has no '://': "
+                  "it is matched against the whole scheme://host[:port], "
+                  "so a host-only regex never matches", arg));
     }
-    return cors_check_credentials(cmd, dconf);
-}
-
-/* The Fetch standard upper-cases exactly these method names. */
-static const char *cors_normalize_method(const char *m)
-{
-    static const char *const known[] = {
-        "DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT", NULL
-    };
-    int i;
-
-    for (i = 0; known[i]; i++) {
-        if (!strcasecmp(m, known[i])) {
-            return known[i];
+    cr->unsafe = cors_probe_regex(cmd, cr);
+    if (cr->unsafe) {
+        if (!o->unsafe) {
+            o->unsafe = cr->unsafe;
+        }
+        if (!cors_credentials_on(conf) && strstr(cr->unsafe, "lookalike")) {
+            cors_warn(cmd, cr->unsafe);
         }
     }
-    return m;
+    return cors_check_section(cmd, conf);
 }
 
 static int cors_has_method(const cors_list *methods, const char *m)
@@ -364,19 +565,20 @@ static int cors_has_method(const cors_list *methods, const char *m)
     return 0;
 }
 
-/* CORSAllowMethods, CORSAllowHeaders and CORSExposeHeaders. */
-static const char *cors_set_list(cmd_parms *cmd, void *dconf,
-                                 const char *arg)
+/* One value of CORSAllowMethods, CORSAllowHeaders or CORSExposeHeaders. */
+static const char *cors_list_add(cmd_parms *cmd, cors_list **slot,
+                                 const char *arg, int methods)
 {
-    cors_dir_conf *conf = dconf;
-    cors_list **slot = (cors_list **)((char *)conf + (size_t)cmd->info);
     cors_list *list = *slot;
-    int methods = slot == &conf->methods;
-    const char *joined;
+    const char *joined, *err = cors_check_context(cmd, arg);
 
+    if (err) {
+        return err;
+    }
     if (list == NULL) {
         list = *slot = apr_pcalloc(cmd->pool, sizeof(*list));
         list->names = apr_array_make(cmd->pool, 4, sizeof(const char *));
+        cors_where_set(cmd, &list->where);
     }
     if (!strcmp(arg, "*")) {
         list->star = 1;
@@ -389,15 +591,14 @@ static const char *cors_set_list(cmd_parms *cmd, void *dconf,
     else if (!methods) {
         cors_names_add(list->names, arg);
     }
-    else if (!strcasecmp(arg, "CONNECT") || !strcasecmp(arg, "TRACE")
-             || !strcasecmp(arg, "TRACK")) {
+    else if (cors_method_is_forbidden(arg)) {
         return apr_psprintf(cmd->pool, "%s: '%s' is a forbidden method: "
                             "browsers never send it cross-origin",
                             cmd->cmd->name, arg);
     }
-    else if (!cors_has_method(list, cors_normalize_method(arg))) {
+    else if (!cors_has_method(list, cors_method_normalize(arg))) {
         APR_ARRAY_PUSH(list->names, const char *) =
-            cors_normalize_method(arg);
+            cors_method_normalize(arg);
     }
 
     /* Joined here, once, rather than for every response. */
@@ -411,16 +612,41 @@ static const char *cors_set_list(cmd_parms *cmd, void *dconf,
     else {
         list->value = apr_pstrcat(cmd->pool, "*,", joined, NULL);
     }
-    return slot == &conf->expose ? cors_check_credentials(cmd, conf) : NULL;
+    return NULL;
+}
+
+static const char *cors_set_methods(cmd_parms *cmd, void *dconf,
+                                    const char *arg)
+{
+    return cors_list_add(cmd, &((cors_dir_conf *)dconf)->methods, arg, 1);
+}
+
+static const char *cors_set_headers(cmd_parms *cmd, void *dconf,
+                                    const char *arg)
+{
+    return cors_list_add(cmd, &((cors_dir_conf *)dconf)->headers, arg, 0);
+}
+
+static const char *cors_set_expose(cmd_parms *cmd, void *dconf,
+                                   const char *arg)
+{
+    cors_dir_conf *conf = dconf;
+    const char *err = cors_list_add(cmd, &conf->expose, arg, 0);
+
+    return err ? err : cors_check_section(cmd, conf);
 }
 
 static const char *cors_set_credentials(cmd_parms *cmd, void *dconf,
                                         int flag)
 {
     cors_dir_conf *conf = dconf;
+    const char *err = cors_check_context(cmd, NULL);
     int i;
 
-    conf->credentials = flag;
+    if (err) {
+        return err;
+    }
+    conf->credentials = cors_value_make(cmd, flag, flag ? "On" : "Off");
     if (flag && conf->origins) {
         for (i = 0; i < conf->origins->patterns->nelts; i++) {
             cors_warn_http_credentials(cmd, &APR_ARRAY_IDX(
@@ -428,7 +654,7 @@ static const char *cors_set_credentials(cmd_parms *cmd, void *dconf,
                                        cors_pattern));
         }
     }
-    return cors_check_credentials(cmd, conf);
+    return cors_check_section(cmd, conf);
 }
 
 static const char *cors_set_max_age(cmd_parms *cmd, void *dconf,
@@ -436,33 +662,83 @@ static const char *cors_set_max_age(cmd_parms *cmd, void *dconf,
 {
     cors_dir_conf *conf = dconf;
     apr_size_t len = strlen(arg);
+    const char *err = cors_check_context(cmd, arg);
+    int seconds;
 
+    if (err) {
+        return err;
+    }
     if (len == 0 || len > 5 || strspn(arg, "0123456789") != len
         || atoi(arg) > 86400) {
         return apr_psprintf(cmd->pool, "%s: '%s' is not a whole number of "
                             "seconds from 0 to 86400", cmd->cmd->name, arg);
     }
-    conf->max_age = apr_itoa(cmd->pool, atoi(arg));
+    seconds = atoi(arg);
+    if (seconds > 7200) {
+        cors_warn(cmd, apr_psprintf(cmd->pool, "%d seconds: Chromium caps "
+                  "the preflight cache at 7200 seconds (Firefox at 86400)",
+                  seconds));
+    }
+    conf->max_age = cors_value_make(cmd, seconds,
+                                    apr_itoa(cmd->pool, seconds));
     return NULL;
 }
 
 static const char *cors_set_private_network(cmd_parms *cmd, void *dconf,
                                             int flag)
 {
-    ((cors_dir_conf *)dconf)->private_network = flag;
-    return NULL;
+    cors_dir_conf *conf = dconf;
+    const char *err = cors_check_context(cmd, NULL);
+
+    if (err) {
+        return err;
+    }
+    conf->private_network = cors_value_make(cmd, flag, flag ? "On" : "Off");
+    return cors_check_section(cmd, conf);
 }
 
 static const char *cors_set_preflight_status(cmd_parms *cmd, void *dconf,
                                              const char *arg)
 {
     cors_dir_conf *conf = dconf;
+    const char *err = cors_check_context(cmd, arg);
 
+    if (err) {
+        return err;
+    }
     if (strcmp(arg, "204") && strcmp(arg, "200")) {
         return apr_psprintf(cmd->pool, "%s: '%s' is not 204 or 200",
                             cmd->cmd->name, arg);
     }
-    conf->preflight_status = atoi(arg);
+    conf->preflight_status = cors_value_make(cmd, atoi(arg), arg);
+    return NULL;
+}
+
+static const char *cors_set_protection(cmd_parms *cmd, void *dconf,
+                                       const char *arg)
+{
+    cors_dir_conf *conf = dconf;
+    const char *err = cors_check_context(cmd, arg);
+    int mode;
+
+    if (err) {
+        return err;
+    }
+    if (!strcasecmp(arg, "On")) {
+        mode = CORS_PROTECT_ON;
+    }
+    else if (!strcasecmp(arg, "Off")) {
+        mode = CORS_PROTECT_OFF;
+    }
+    else if (!strcasecmp(arg, "ReportOnly")) {
+        mode = CORS_PROTECT_REPORT;
+    }
+    else {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not On, Off or "
+                            "ReportOnly", cmd->cmd->name, arg);
+    }
+    conf->protect = cors_value_make(cmd, mode, mode == CORS_PROTECT_ON ? "On"
+                                    : mode ? "ReportOnly" : "Off");
     return NULL;
 }
 
@@ -473,16 +749,12 @@ static const command_rec cors_cmds[] =
                     "https://*.example.com, http://localhost:*, null"),
     AP_INIT_TAKE1("CORSAllowOriginMatch", cors_set_origin_match, NULL,
                   OR_FILEINFO, "a regex matched against the whole Origin"),
-    AP_INIT_ITERATE("CORSAllowMethods", cors_set_list,
-                    (void *)APR_OFFSETOF(cors_dir_conf, methods),
-                    OR_FILEINFO, "* or methods a preflight may ask for"),
-    AP_INIT_ITERATE("CORSAllowHeaders", cors_set_list,
-                    (void *)APR_OFFSETOF(cors_dir_conf, headers),
-                    OR_FILEINFO, "* or request headers a preflight may "
-                    "ask for"),
-    AP_INIT_ITERATE("CORSExposeHeaders", cors_set_list,
-                    (void *)APR_OFFSETOF(cors_dir_conf, expose),
-                    OR_FILEINFO, "* or response headers scripts may read"),
+    AP_INIT_ITERATE("CORSAllowMethods", cors_set_methods, NULL, OR_FILEINFO,
+                    "* or methods a preflight may ask for"),
+    AP_INIT_ITERATE("CORSAllowHeaders", cors_set_headers, NULL, OR_FILEINFO,
+                    "* or request headers a preflight may ask for"),
+    AP_INIT_ITERATE("CORSExposeHeaders", cors_set_expose, NULL, OR_FILEINFO,
+                    "* or response headers scripts may read"),
     AP_INIT_FLAG("CORSAllowCredentials", cors_set_credentials, NULL,
                  OR_FILEINFO, "On to let requests with cookies or HTTP "
                  "authentication read the response"),
@@ -493,8 +765,313 @@ static const command_rec cors_cmds[] =
                  "preflights"),
     AP_INIT_TAKE1("CORSPreflightStatus", cors_set_preflight_status, NULL,
                   OR_FILEINFO, "204 or 200"),
+    AP_INIT_TAKE1("CORSCrossOriginProtection", cors_set_protection, NULL,
+                  OR_FILEINFO, "On, Off or ReportOnly: refuse cross-site "
+                  "unsafe requests before they reach the application"),
     {NULL}
 };
+
+/*
+ * How the origin set judges an Origin value.  The syntax check comes
+ * before any "*." pattern or regex, so they never see a value a browser
+ * would not send; the exact-origin hash is looked up first because a
+ * value found there is valid by construction.  Patterns that may get
+ * credentials are tried before those that may not.  "*" is the caller's.
+ */
+static int cors_judge_origin(const cors_origins *o, const char *origin)
+{
+    apr_size_t len = strlen(origin);
+    cors_origin parsed;
+    int i, unsafe = 0, limited;
+
+    if (cors_set_match_exact(o->set, origin, len)) {
+        return CORS_ORIGIN_ALLOWED;
+    }
+    if (!cors_origin_parse(origin, len, &parsed)) {
+        return CORS_ORIGIN_MALFORMED;
+    }
+    if (parsed.is_null) {
+        /* regexes never see "null": only CORSAllowOrigin null allows it */
+        return o->null ? CORS_ORIGIN_UNSAFE : CORS_ORIGIN_DENIED;
+    }
+    if (cors_set_match(o->set, &parsed)) {
+        return CORS_ORIGIN_ALLOWED;
+    }
+    unsafe = cors_set_match(o->suffix_set, &parsed);
+    for (i = 0; i < o->regexes->nelts; i++) {
+        const cors_regex *cr = &APR_ARRAY_IDX(o->regexes, i, cors_regex);
+
+        if (cr->unsafe && unsafe) {
+            continue;
+        }
+        if (cors_regex_matches(cr->re, origin, &limited)) {
+            if (!cr->unsafe) {
+                return CORS_ORIGIN_ALLOWED;
+            }
+            unsafe = 1;
+        }
+        else if (limited && cors_first_time(apr_psprintf(
+                     o->regexes->pool, "limit %s:%d",
+                     cr->where.file, cr->where.line))) {
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, ap_server_conf, "CORS002: %s:%d:"
+                         " CORSAllowOriginMatch '%s' hit its match limit on "
+                         "an Origin; counted as no match (logged once per "
+                         "child)", cr->where.file, cr->where.line, cr->text);
+        }
+    }
+    return unsafe ? CORS_ORIGIN_UNSAFE : CORS_ORIGIN_DENIED;
+}
+
+/*
+ * Cross-origin protection (docs/mod_cors.html#protection), after Go's
+ * net/http.CrossOriginProtection.  Returns NULL if the request passes,
+ * else why it is refused.
+ */
+static const char *cors_protect_refuses(const cors_dir_conf *conf,
+                                        const cors_input *in)
+{
+    const char *sfs = in->sec_fetch_site, *o = in->origin;
+    cors_origin parsed;
+    int safe = !strcmp(in->method, "GET") || !strcmp(in->method, "HEAD")
+               || !strcmp(in->method, "OPTIONS");
+
+    /* a WebSocket handshake carries cookies to any origin: unsafe */
+    if (safe && !(in->upgrade && ap_find_token(NULL, in->upgrade,
+                                                "websocket"))) {
+        return NULL;
+    }
+    if (o && cors_has_origins(conf) && strcmp(o, "null")) {
+        int v = cors_judge_origin(conf->origins, o);
+
+        if (v == CORS_ORIGIN_ALLOWED || v == CORS_ORIGIN_UNSAFE) {
+            return NULL;
+        }
+    }
+    if (sfs && *sfs) {
+        if (!strcmp(sfs, "same-origin") || !strcmp(sfs, "none")) {
+            return NULL;
+        }
+        return "Sec-Fetch-Site";
+    }
+    if (o == NULL) {
+        return NULL;
+    }
+    if (cors_origin_parse(o, strlen(o), &parsed) && !parsed.is_null
+        && in->host) {
+        const char *hostport = parsed.host;
+        apr_size_t len = strlen(o) - (hostport - o);
+
+        if (strlen(in->host) == len && !strncasecmp(hostport, in->host, len)) {
+            return NULL;
+        }
+    }
+    return "Origin";
+}
+
+/*
+ * The Access-Control-Allow-Origin value, or NULL; *malformed tells the
+ * two reasons for NULL apart.
+ */
+static const char *cors_allow_origin(const cors_dir_conf *conf,
+                                     const char *origin, int *unsafe,
+                                     int *malformed)
+{
+    int v;
+
+    if (conf->origins->any) {
+        *unsafe = 1;
+        return "*";
+    }
+    v = cors_judge_origin(conf->origins, origin);
+    *unsafe = v == CORS_ORIGIN_UNSAFE;
+    if (v == CORS_ORIGIN_ALLOWED || v == CORS_ORIGIN_UNSAFE) {
+        return origin;
+    }
+    *malformed = v == CORS_ORIGIN_MALFORMED;
+    return NULL;
+}
+
+/*
+ * Credentials are never granted beside "*", "null", a public suffix or a
+ * regex that fails probing, even when they meet through inheritance.
+ */
+static int cors_credentials(const cors_dir_conf *conf, int unsafe,
+                            cors_decision *d)
+{
+    if (!cors_credentials_on(conf)) {
+        return 0;
+    }
+    if (unsafe) {
+        d->withheld = conf->origins->unsafe;
+        return 0;
+    }
+    return 1;
+}
+
+static void cors_decided_by(cors_decision *d, const char *directive,
+                            const cors_where *by, const char *allows)
+{
+    d->directive = directive;
+    d->by = by;
+    d->allows = allows;
+}
+
+static void cors_decide_preflight(apr_pool_t *p, const cors_dir_conf *conf,
+                                  const cors_input *in, cors_decision *d)
+{
+    const cors_list *methods = conf->methods, *headers = conf->headers;
+    const char *method = in->acrm, *acrh = in->acrh, *bad;
+    apr_size_t badlen;
+    int credentials, unsafe, malformed;
+
+    d->vary = CORS_PREFLIGHT_VARY;
+    cors_decided_by(d, "CORSAllowOrigin", &conf->origins->where,
+                    conf->origins->text);
+    d->field[CORS_ACAO] = cors_allow_origin(conf, in->origin, &unsafe,
+                                            &malformed);
+    if (d->field[CORS_ACAO] == NULL) {
+        d->note = malformed ? CORS_NOTE_PREFLIGHT_MALFORMED
+                            : CORS_NOTE_PREFLIGHT_ORIGIN;
+        return;
+    }
+    /* A listed method is a token and not forbidden (the directive checked
+     * it): only "*" needs these checks. */
+    if (!(cors_method_is_simple(method)
+          || (methods && cors_has_method(methods, method))
+          || (methods && methods->star
+              && cors_is_token(method, strlen(method))
+              && !cors_method_is_forbidden(method)))) {
+        d->note = CORS_NOTE_PREFLIGHT_METHOD;
+        d->offending = method;
+        cors_decided_by(d, "CORSAllowMethods", methods ? &methods->where
+                        : NULL, methods ? methods->value
+                        : "GET, HEAD and POST only (not set)");
+        goto denied;
+    }
+    if (acrh && !cors_request_headers_allowed(acrh, strlen(acrh),
+                                              headers ? headers->names
+                                                      : NULL,
+                                              headers && headers->star,
+                                              &bad, &badlen)) {
+        d->note = CORS_NOTE_PREFLIGHT_HEADERS;
+        d->offending = cors_request_headers_refused(p, acrh, strlen(acrh),
+                                                    headers ? headers->names
+                                                            : NULL,
+                                                    headers && headers->star,
+                                                    200);
+        cors_decided_by(d, "CORSAllowHeaders", headers ? &headers->where
+                        : NULL, headers ? headers->value
+                        : "the CORS-safelisted headers only (not set)");
+        goto denied;
+    }
+    if (in->acrpn && !strcmp(in->acrpn, "true")) {
+        if (!conf->private_network || !conf->private_network->value) {
+            d->note = CORS_NOTE_PREFLIGHT_PNA;
+            cors_decided_by(d, "CORSAllowPrivateNetwork",
+                            conf->private_network
+                            ? &conf->private_network->where : NULL, "Off");
+            goto denied;
+        }
+        d->field[CORS_ACAPN] = "true";
+    }
+
+    /* With credentials, browsers read "*" as a name: echo the request. */
+    credentials = cors_credentials(conf, unsafe, d);
+    d->field[CORS_ACAC] = credentials ? "true" : NULL;
+    if (methods) {
+        d->field[CORS_ACAM] = methods->star && credentials ? method
+                                                           : methods->value;
+    }
+    if (acrh && headers) {
+        d->field[CORS_ACAH] = headers->star && credentials ? acrh
+                                                           : headers->value;
+    }
+    d->field[CORS_ACMA] = conf->max_age ? conf->max_age->text : NULL;
+    d->note = CORS_NOTE_PREFLIGHT_ALLOWED;
+    return;
+
+denied:
+    memset(d->field, 0, sizeof(d->field));
+}
+
+static void cors_decide_actual(apr_pool_t *p, const cors_dir_conf *conf,
+                               const cors_input *in, cors_decision *d)
+{
+    int unsafe = 0, malformed = 0;
+
+    cors_decided_by(d, "CORSAllowOrigin", &conf->origins->where,
+                    conf->origins->text);
+    if (conf->origins->any) {
+        /* The same answer for everyone: nothing to vary on. */
+        d->field[CORS_ACAO] = "*";
+        if (in->origin) {
+            cors_credentials(conf, 1, d);   /* warns if inherited */
+        }
+        d->note = CORS_NOTE_ACTUAL_ANY;
+    }
+    else {
+        d->vary = "Origin";
+        if (in->origin) {
+            d->field[CORS_ACAO] = cors_allow_origin(conf, in->origin,
+                                                    &unsafe, &malformed);
+        }
+        if (d->field[CORS_ACAO] && cors_credentials(conf, unsafe, d)) {
+            d->field[CORS_ACAC] = "true";
+        }
+        d->note = d->field[CORS_ACAO] ? CORS_NOTE_ACTUAL_ALLOWED
+                  : malformed ? CORS_NOTE_ACTUAL_MALFORMED
+                  : CORS_NOTE_ACTUAL_ORIGIN;
+    }
+    if (d->field[CORS_ACAO] && conf->expose) {
+        d->field[CORS_ACEH] = conf->expose->value;
+    }
+    if (in->origin == NULL) {
+        d->note = CORS_NOTE_NONE;
+    }
+}
+
+/*
+ * The one decision for a request, for real requests and the policy
+ * checker alike.  d->note stays CORS_NOTE_UNSET where the module does
+ * nothing.
+ */
+void cors_decide(apr_pool_t *p, const cors_dir_conf *conf,
+                 const cors_input *in, cors_decision *d)
+{
+    int report = 0;
+
+    memset(d, 0, sizeof(*d));
+    d->note = CORS_NOTE_UNSET;
+    if (conf->protect && conf->protect->value != CORS_PROTECT_OFF) {
+        const char *why = cors_protect_refuses(conf, in);
+
+        if (why) {
+            d->offending = why;
+            cors_decided_by(d, "CORSCrossOriginProtection",
+                            &conf->protect->where, conf->protect->text);
+            if (conf->protect->value == CORS_PROTECT_ON) {
+                d->note = CORS_NOTE_PROTECT_REFUSED;
+                d->refused = 1;
+                d->vary = CORS_PROTECT_VARY;
+                return;
+            }
+            report = 1;
+        }
+    }
+    if (cors_has_origins(conf)) {
+        if (in->origin && in->acrm && !strcmp(in->method, "OPTIONS")) {
+            cors_decide_preflight(p, conf, in, d);
+        }
+        else {
+            cors_decide_actual(p, conf, in, d);
+        }
+    }
+    if (report) {
+        d->note = CORS_NOTE_PROTECT_REPORT;
+        cors_decided_by(d, "CORSCrossOriginProtection",
+                        &conf->protect->where, conf->protect->text);
+    }
+}
 
 /*
  * An internal redirect (an ErrorDocument, a script's Location) answers
@@ -508,164 +1085,69 @@ static request_rec *cors_original(request_rec *r)
     return r;
 }
 
-/*
- * Credentials are never granted beside "*", or beside a regex that
- * matches any origin, even when they meet through inheritance.
- */
-static int cors_credentials(request_rec *r, const cors_dir_conf *conf)
+static void cors_read_input(request_rec *r, const cors_dir_conf *conf,
+                            cors_input *in)
 {
-    const cors_origins *o = conf->origins;
+    apr_table_t *t = r->headers_in;
 
-    if (conf->credentials != 1) {
-        return 0;
-    }
-    if (o->any || o->match_any) {
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
-                      "CORSAllowCredentials On inherited beside %s%s: "
-                      "credentials are not allowed here",
-                      o->any ? "CORSAllowOrigin *" : "CORSAllowOriginMatch ",
-                      o->any ? "" : o->match_any);
-        return 0;
-    }
-    return 1;
-}
-
-/*
- * The Access-Control-Allow-Origin value for an Origin, or NULL with the
- * reason.  The syntax check comes before any "*." pattern or regex, so
- * they never see a value a browser would not send; the exact-origin hash
- * is looked up first because a value found there is valid by
- * construction.
- */
-static const char *cors_allow_origin(const cors_dir_conf *conf,
-                                     const char *origin, const char **why)
-{
-    const cors_origins *o = conf->origins;
-    apr_size_t len = strlen(origin);
-    cors_origin parsed;
-    int i;
-
-    if (o->any) {
-        return "*";
-    }
-    if (cors_set_match_exact(o->set, origin, len)) {
-        return origin;
-    }
-    if (!cors_origin_parse(origin, len, &parsed)) {
-        *why = "malformed Origin";
-        return NULL;
-    }
-    if (parsed.is_null ? o->null : cors_set_match(o->set, &parsed)) {
-        return origin;
-    }
-    for (i = 0; !parsed.is_null && i < o->regexes->nelts; i++) {
-        if (!ap_regexec(APR_ARRAY_IDX(o->regexes, i, ap_regex_t *), origin,
-                        0, NULL, 0)) {
-            return origin;
-        }
-    }
-    *why = "origin not allowed";
-    return NULL;
-}
-
-/*
- * Decide a preflight and fill in its headers.  Returns the request note:
- * "preflight" if it is allowed, else "denied:..." with the reason in *why.
- */
-static const char *cors_decide_preflight(request_rec *r,
-                                         const cors_dir_conf *conf,
-                                         const char *origin,
-                                         const char *method,
-                                         cors_headers *h, const char **why)
-{
-    const char *acrh = apr_table_get(r->headers_in,
-                                     "Access-Control-Request-Headers");
-    const char *acrpn = apr_table_get(r->headers_in,
+    memset(in, 0, sizeof(*in));
+    in->method = r->method;
+    in->origin = apr_table_get(t, "Origin");
+    if (r->method_number == M_OPTIONS && in->origin) {
+        in->acrm = apr_table_get(t, "Access-Control-Request-Method");
+        in->acrh = apr_table_get(t, "Access-Control-Request-Headers");
+        in->acrpn = apr_table_get(t,
                                   "Access-Control-Request-Private-Network");
-    const cors_list *methods = conf->methods, *headers = conf->headers;
-    const char *bad;
-    apr_size_t badlen;
-    int credentials;
-
-    h->acao = cors_allow_origin(conf, origin, why);
-    if (h->acao == NULL) {
-        return "denied:origin";
     }
-    /* A listed method is a token and not forbidden (the directive checked
-     * it): only "*" needs these checks. */
-    if (!(CORS_SIMPLE_METHOD(method)
-          || (methods && cors_has_method(methods, method))
-          || (methods && methods->star
-              && cors_is_token(method, strlen(method))
-              && strcasecmp(method, "CONNECT") && strcasecmp(method, "TRACE")
-              && strcasecmp(method, "TRACK")))) {
-        *why = apr_psprintf(r->pool, "method '%.100s' not allowed", method);
-        return "denied:method";
+    if (conf->protect && conf->protect->value != CORS_PROTECT_OFF) {
+        in->sec_fetch_site = apr_table_get(t, "Sec-Fetch-Site");
+        in->upgrade = apr_table_get(t, "Upgrade");
+        in->host = apr_table_get(t, "Host");
     }
-    if (acrh && !cors_request_headers_allowed(acrh, strlen(acrh),
-                                              headers ? headers->names
-                                                      : NULL,
-                                              headers && headers->star,
-                                              &bad, &badlen)) {
-        *why = apr_psprintf(r->pool, "header '%.*s' not allowed",
-                            (int)(badlen > 100 ? 100 : badlen), bad);
-        return "denied:headers";
-    }
-    if (acrpn && !strcmp(acrpn, "true")) {
-        if (conf->private_network != 1) {
-            *why = "private network access not allowed";
-            return "denied:private-network";
-        }
-        h->acapn = "true";
-    }
-
-    /* With credentials, browsers read "*" as a name: echo the request. */
-    credentials = cors_credentials(r, conf);
-    h->acac = credentials ? "true" : NULL;
-    if (methods) {
-        h->acam = methods->star && credentials ? method : methods->value;
-    }
-    if (acrh && headers) {
-        h->acah = headers->star && credentials ? acrh : headers->value;
-    }
-    h->acma = conf->max_age;
-    return "preflight";
 }
 
-/* The headers of an actual (not preflight) response, and its note. */
-static const char *cors_decide_actual(request_rec *r,
-                                      const cors_dir_conf *conf,
-                                      cors_headers *h)
+/*
+ * Set the note, count the decision and log it: at info when something
+ * was refused, at debug otherwise (docs/mod_cors.html#logging).
+ */
+static void cors_record(request_rec *r, const cors_dir_conf *conf,
+                        const cors_input *in, const cors_decision *d)
 {
-    const char *origin = apr_table_get(r->headers_in, "Origin");
-    const char *why = NULL;
+    int level = CORS_NOTE_IS_DENIAL(d->note) || d->offending ? APLOG_INFO
+                                                             : APLOG_DEBUG;
 
-    if (conf->origins->any) {
-        /* The same answer for everyone: nothing to vary on. */
-        h->acao = "*";
-        if (origin) {
-            cors_credentials(r, conf);      /* warns if inherited */
+    apr_table_setn(r->notes, "CORS", cors_note_names[d->note]);
+    cors_diag_count(conf, d->note);
+    if (d->withheld) {
+        const char *key = apr_psprintf(r->pool, "withheld %s %s",
+                                       conf->origins->section,
+                                       conf->credentials->where.file);
+
+        if (cors_first_time(key)) {
+            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "CORS003: "
+                          "CORSAllowCredentials On (%s:%d) is inherited "
+                          "beside %s (section %s): credentials are withheld "
+                          "from the origins it allows, here for %s (logged "
+                          "once per child)",
+                          conf->credentials->where.file,
+                          conf->credentials->where.line,
+                          conf->origins->unsafe, conf->origins->section,
+                          ap_escape_logitem(r->pool, r->uri));
         }
     }
-    else {
-        h->vary = "Origin";
-        if (origin) {
-            h->acao = cors_allow_origin(conf, origin, &why);
-        }
-        if (h->acao && cors_credentials(r, conf)) {
-            h->acac = "true";
-        }
+    if (in->origin && APLOG_R_IS_LEVEL(r, level)) {
+        /* httpd escapes what a message contains; cut it short here */
+        ap_log_rerror(APLOG_MARK, level, 0, r, "CORS004: %.20s %.300s from "
+                      "'%.300s': %s%s%.200s%s; decided by %s %s, which "
+                      "allows '%.200s'", r->method, r->uri, in->origin,
+                      cors_note_names[d->note], d->offending ? " (" : "",
+                      d->offending ? d->offending : "",
+                      d->offending ? ")" : "", d->directive,
+                      d->by ? apr_psprintf(r->pool, "at %s:%d", d->by->file,
+                                           d->by->line)
+                            : "(not set)",
+                      d->allows ? d->allows : "");
     }
-    if (h->acao && conf->expose) {
-        h->aceh = conf->expose->value;
-    }
-    if (origin == NULL) {
-        return "none";
-    }
-    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "%s from '%.300s': %s%s",
-                  r->method, origin, h->acao ? "allowed" : "not allowed: ",
-                  h->acao ? "" : why);
-    return h->acao ? "allowed" : "denied:origin";
 }
 
 /* Remove every Access-Control-* field: the module is their only source. */
@@ -691,78 +1173,91 @@ static void cors_unset_all(apr_table_t *t)
  * HTTP header filter an apr_table_overlay (a copy of every header).  Every
  * Access-Control-* field is gone from both tables, so addn is enough.
  */
-static void cors_write_headers(request_rec *r, const cors_headers *h)
+static void cors_write_headers(request_rec *r, const cors_decision *d)
 {
-    static const char *const names[] = {
-        "Access-Control-Allow-Origin",
-        "Access-Control-Allow-Credentials",
-        "Access-Control-Allow-Methods",
-        "Access-Control-Allow-Headers",
-        "Access-Control-Expose-Headers",
-        "Access-Control-Max-Age",
-        "Access-Control-Allow-Private-Network"
-    };
-    const char *const values[] = {
-        h->acao, h->acac, h->acam, h->acah, h->aceh, h->acma, h->acapn
-    };
-    apr_size_t i;
+    int i;
 
     cors_unset_all(r->headers_out);
     cors_unset_all(r->err_headers_out);
-    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        if (values[i]) {
-            apr_table_addn(r->headers_out, names[i], values[i]);
+    for (i = 0; i < CORS_NFIELDS; i++) {
+        if (d->field[i]) {
+            apr_table_addn(r->headers_out, cors_field_names[i], d->field[i]);
         }
     }
-    if (h->vary) {
+    if (d->vary) {
         /* httpd removes repeated Vary tokens when it writes the headers */
-        apr_table_mergen(r->headers_out, "Vary", h->vary);
+        apr_table_mergen(r->headers_out, "Vary", d->vary);
     }
+}
+
+/*
+ * The decision for a request, made once: in post_perdir_config, or here
+ * for a response that never got there (a 400, a Redirect).
+ */
+static const cors_decision *cors_decision_of(request_rec *r)
+{
+    request_rec *orig = cors_original(r);
+    cors_decision *d = ap_get_module_config(orig->request_config,
+                                            &cors_module);
+
+    if (d == NULL) {
+        const cors_dir_conf *conf = ap_get_module_config(
+            orig->per_dir_config, &cors_module);
+        cors_input in;
+
+        d = apr_palloc(orig->pool, sizeof(*d));
+        cors_read_input(orig, conf, &in);
+        cors_decide(orig->pool, conf, &in, d);
+        ap_set_module_config(orig->request_config, &cors_module, d);
+        if (d->note != CORS_NOTE_UNSET) {
+            cors_record(orig, conf, &in, d);
+        }
+    }
+    return d;
 }
 
 static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
-    request_rec *r = f->r, *orig = cors_original(r);
-    const cors_headers *h = ap_get_module_config(orig->request_config,
-                                                 &cors_module);
-    cors_headers actual = { NULL };
+    const cors_decision *d = cors_decision_of(f->r);
 
     ap_remove_output_filter(f);
-    if (h == NULL) {
-        /* %{CORS}n in a LogFormat shows the decision */
-        apr_table_setn(orig->notes, "CORS", cors_decide_actual(
-                       orig, ap_get_module_config(orig->per_dir_config,
-                                                  &cors_module), &actual));
-        h = &actual;
+    if (d->refused || cors_has_origins(ap_get_module_config(
+            cors_original(f->r)->per_dir_config, &cors_module))) {
+        cors_write_headers(f->r, d);
     }
-    cors_write_headers(r, h);
     return ap_pass_brigade(f->next, bb);
 }
 
 /* Both insert hooks: errors reset the filter chain and skip fixups. */
 static void cors_insert_filter(request_rec *r)
 {
-    const cors_dir_conf *conf;
+    request_rec *orig;
+    const cors_decision *d;
 
     if (r->main) {
         /* a subrequest's headers are overlaid onto its parent's */
         return;
     }
-    conf = ap_get_module_config(cors_original(r)->per_dir_config,
-                                &cors_module);
-    if (cors_active(conf)) {
+    orig = cors_original(r);
+    d = ap_get_module_config(orig->request_config, &cors_module);
+    if ((d && d->refused)
+        || cors_has_origins(ap_get_module_config(orig->per_dir_config,
+                                                 &cors_module))) {
         ap_add_output_filter_handle(cors_filter_handle, NULL, r,
                                     r->connection);
     }
 }
 
-/* A 200 preflight has no error path to send it: send it here. */
+/*
+ * A 200 preflight has no error path to send it: send it here, with the
+ * filters the error path would insert ("Header always set" among them).
+ */
 static int cors_send_empty(request_rec *r)
 {
     apr_bucket_brigade *bb = apr_brigade_create(r->pool,
                                                 r->connection->bucket_alloc);
 
-    ap_add_output_filter_handle(cors_filter_handle, NULL, r, r->connection);
+    ap_run_insert_error_filter(r);
     ap_set_content_length(r, 0);
     APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(
                                     r->connection->bucket_alloc));
@@ -770,36 +1265,48 @@ static int cors_send_empty(request_rec *r)
            ? DONE : AP_FILTER_ERROR;
 }
 
-static int cors_preflight(request_rec *r)
+/*
+ * A refusal is the module's own short 403: no ErrorDocument (a CGI, a
+ * redirect) runs for it, since it must never reach application code.
+ */
+static int cors_forbid(request_rec *r, const char *why)
+{
+    ap_custom_response(r, HTTP_FORBIDDEN, why);
+    return HTTP_FORBIDDEN;
+}
+
+static int cors_post_perdir(request_rec *r)
 {
     const cors_dir_conf *conf;
-    const char *origin, *method, *note, *why = NULL;
-    cors_headers *h;
+    cors_decision *d;
+    cors_input in;
 
-    if (r->main || r->prev || r->method_number != M_OPTIONS) {
+    if (r->main || r->prev) {
         return DECLINED;
     }
     conf = ap_get_module_config(r->per_dir_config, &cors_module);
-    origin = apr_table_get(r->headers_in, "Origin");
-    method = apr_table_get(r->headers_in, "Access-Control-Request-Method");
-    if (!cors_active(conf) || origin == NULL || method == NULL) {
+    if (!cors_active(conf)) {
         return DECLINED;
     }
-
-    h = apr_pcalloc(r->pool, sizeof(*h));
-    h->vary = CORS_PREFLIGHT_VARY;
-    ap_set_module_config(r->request_config, &cors_module, h);
-    note = cors_decide_preflight(r, conf, origin, method, h, &why);
-    apr_table_setn(r->notes, "CORS", note);
-    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                  "preflight from '%.300s' for %.100s: %s%s", origin, method,
-                  why ? "denied: " : "allowed", why ? why : "");
-    if (why) {
-        memset(h, 0, sizeof(*h));
-        h->vary = CORS_PREFLIGHT_VARY;
-        return HTTP_FORBIDDEN;
+    d = apr_palloc(r->pool, sizeof(*d));
+    cors_read_input(r, conf, &in);
+    cors_decide(r->pool, conf, &in, d);
+    ap_set_module_config(r->request_config, &cors_module, d);
+    if (d->note == CORS_NOTE_UNSET) {
+        return DECLINED;
     }
-    if (conf->preflight_status == HTTP_OK) {
+    cors_record(r, conf, &in, d);
+    if (d->refused) {
+        return cors_forbid(r, "Cross-origin request refused\n");
+    }
+    if (d->note < CORS_NOTE_PREFLIGHT_ALLOWED
+        || d->note > CORS_NOTE_PREFLIGHT_PNA) {
+        return DECLINED;        /* the filter writes the headers */
+    }
+    if (d->note != CORS_NOTE_PREFLIGHT_ALLOWED) {
+        return cors_forbid(r, "CORS preflight denied\n");
+    }
+    if (conf->preflight_status && conf->preflight_status->value == HTTP_OK) {
         return cors_send_empty(r);
     }
     return HTTP_NO_CONTENT;
@@ -829,6 +1336,8 @@ static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog,
 {
     /* httpd reads its configuration twice at startup: warn once */
     if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG) {
+        ap_log_error(APLOG_MARK, APLOG_INFO, 0, s, "CORS005: mod_cors/"
+                     MOD_CORS_VERSION " configured");
         cors_log_warnings(pconf, s);
     }
     return OK;
@@ -837,6 +1346,14 @@ static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog,
 static void cors_test_config(apr_pool_t *pconf, server_rec *s)
 {
     cors_log_warnings(pconf, s);
+}
+
+static void cors_child_init(apr_pool_t *p, server_rec *s)
+{
+    cors_warned = apr_hash_make(p);
+#if APR_HAS_THREADS
+    apr_thread_mutex_create(&cors_warned_lock, APR_THREAD_MUTEX_DEFAULT, p);
+#endif
 }
 
 static void cors_register_hooks(apr_pool_t *p)
@@ -850,7 +1367,7 @@ static void cors_register_hooks(apr_pool_t *p)
     cors_filter_handle = ap_register_output_filter("CORS", cors_out_filter,
                                                    NULL,
                                                    AP_FTYPE_CONTENT_SET);
-    ap_hook_post_perdir_config(cors_preflight, NULL, NULL, APR_HOOK_FIRST);
+    ap_hook_post_perdir_config(cors_post_perdir, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_insert_filter(cors_insert_filter, after_headers, NULL,
                           APR_HOOK_LAST);
     ap_hook_insert_error_filter(cors_insert_filter, after_headers, NULL,
@@ -858,6 +1375,8 @@ static void cors_register_hooks(apr_pool_t *p)
     ap_hook_pre_config(cors_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(cors_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_test_config(cors_test_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(cors_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    cors_diag_register_hooks(p);
 }
 
 AP_DECLARE_MODULE(cors) =

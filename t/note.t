@@ -1,10 +1,11 @@
 # The request note CORS names the decision for every request where the
-# module is active, so "%{CORS}n" in a LogFormat shows it.
+# module is active, so "%{CORS}n" in a LogFormat shows it; every value of
+# the vocabulary in docs/mod_cors.html#logging comes from a real request.
 use strict;
 use warnings FATAL => 'all';
 
 use Apache::Test qw(-withtestmore);
-use Apache::TestRequest qw(GET OPTIONS);
+use Apache::TestRequest qw(GET OPTIONS POST);
 use Time::HiRes qw(usleep);
 
 my $log = Apache::Test::vars('t_logs') . '/note_log';
@@ -14,31 +15,43 @@ my $pf = 'Access-Control-Request-Method';
 # [name, request method, path, headers, expected note ('-': not set)]
 my @cases = (
     ['no origin', 'GET', '/note/', [], 'none'],
-    ['allowed actual', 'GET', '/note/', [Origin => $ok], 'allowed'],
+    ['allowed actual', 'GET', '/note/', [Origin => $ok], 'actual:allowed'],
     ['denied actual', 'GET', '/note/', [Origin => 'https://evil.example'],
-     'denied:origin'],
+     'actual:denied:origin'],
     ['malformed origin', 'GET', '/note/', [Origin => "$ok/"],
-     'denied:origin'],
+     'actual:denied:malformed-origin'],
     ['allowed preflight', 'OPTIONS', '/note/', [Origin => $ok, $pf => 'PUT'],
-     'preflight'],
+     'preflight:allowed'],
     ['preflight bad origin', 'OPTIONS', '/note/',
-     [Origin => 'https://evil.example', $pf => 'PUT'], 'denied:origin'],
+     [Origin => 'https://evil.example', $pf => 'PUT'],
+     'preflight:denied:origin'],
+    ['preflight malformed origin', 'OPTIONS', '/note/',
+     [Origin => 'https://app.example:443', $pf => 'PUT'],
+     'preflight:denied:malformed-origin'],
     ['preflight bad method', 'OPTIONS', '/note/',
-     [Origin => $ok, $pf => 'PATCH'], 'denied:method'],
+     [Origin => $ok, $pf => 'PATCH'], 'preflight:denied:method'],
     ['preflight bad header', 'OPTIONS', '/note/',
      [Origin => $ok, $pf => 'PUT',
       'Access-Control-Request-Headers' => 'x-allowed, x-other'],
-     'denied:headers'],
+     'preflight:denied:headers'],
     ['preflight private network', 'OPTIONS', '/note/',
      [Origin => $ok, $pf => 'PUT',
       'Access-Control-Request-Private-Network' => 'true'],
-     'denied:private-network'],
+     'preflight:denied:private-network'],
     ['star set, origin', 'GET', '/note/star/', [Origin => 'https://x.example'],
-     'allowed'],
+     'actual:any'],
     ['star set, no origin', 'GET', '/note/star/', [], 'none'],
     ['module off', 'GET', '/note/off/', [Origin => $ok], '-'],
     ['404 keeps the note', 'GET', '/note/missing', [Origin => $ok],
-     'allowed'],
+     'actual:allowed'],
+    ['protection refuses', 'POST', '/note/protect/',
+     ['Sec-Fetch-Site' => 'cross-site', Origin => 'https://evil.example'],
+     'protect:refused'],
+    ['protection reports', 'POST', '/note/report/',
+     ['Sec-Fetch-Site' => 'cross-site', Origin => 'https://evil.example'],
+     'protect:report'],
+    ['protection passes same-origin', 'POST', '/note/protect/',
+     ['Sec-Fetch-Site' => 'same-origin'], 'none'],
 );
 
 plan tests => scalar @cases;
@@ -47,7 +60,7 @@ my $n = 0;
 for my $c (@cases) {
     my ($name, $method, $path, $headers, $want) = @$c;
     my $id = "note-$$-" . ++$n;
-    my $req = $method eq 'GET' ? \&GET : \&OPTIONS;
+    my $req = { GET => \&GET, OPTIONS => \&OPTIONS, POST => \&POST }->{$method};
     $req->($path, @$headers, 'X-Test-Id' => $id);
     is(note_for($id), $want, $name);
 }

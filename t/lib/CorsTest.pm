@@ -30,7 +30,7 @@ our @EXPORT_OK = qw(
     once once_eq header_count list_of has_token vary_count
     ac_names no_ac_headers
     preflight raw file_lines
-    log_mark log_since
+    log_mark log_since conf_where
     private_httpd stop_httpd
     httpd_t scratch_dir in_directory
     int_actual_allowed int_preflight_allowed
@@ -219,6 +219,21 @@ sub log_since {
         Time::HiRes::sleep(0.1);
     }
     return $text;
+}
+
+# conf_where($name, $regex, $after): "file:line" of the first line of the
+# generated t/conf/$name (e.g. 'config.conf') that matches $regex -- after
+# the first line that matches $after, if given -- as httpd reports where
+# a directive was set.
+sub conf_where {
+    my ($name, $re, $after) = @_;
+    my $file = catfile(Apache::Test::vars('t_conf'), $name);
+    open my $fh, '<', $file or die "$file: $!";
+    while (<$fh>) {
+        $after = undef if defined $after && $_ =~ $after;
+        return "$file:$." if !defined $after && $_ =~ $re;
+    }
+    die "$file: no line matches $re";
 }
 
 # --- a private httpd ---

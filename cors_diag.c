@@ -1,0 +1,533 @@
+/* Licensed under the Apache License, Version 2.0. */
+
+/*
+ * cors_diag: what lets an administrator see why mod_cors did what it did
+ * (docs/mod_cors.html#diagnostics).
+ *
+ * - Counters: one per note value and one per policy section, in shared
+ *   memory created by post_config before the children are forked, so
+ *   they are summed over every child, survive child recycling and start
+ *   again at a restart.  The request path only adds with an atomic
+ *   increment: no lock.
+ * - The cors-status handler ("SetHandler cors-status"): the counters as
+ *   HTML, ?auto (Key: value) or ?metrics (Prometheus text), and the
+ *   policy checker ?check&url=...&origin=..., which finds the policy of a
+ *   URL by httpd's own subrequest lookup (.htaccess included) and runs
+ *   the very decision real requests get.
+ * - A CORS section in mod_status's /server-status.
+ * - "apachectl -t -D DUMP_CORS": every section that sets a CORS
+ *   directive, with its file, line, values and warnings.
+ */
+
+#include "httpd.h"
+#include "http_config.h"
+#include "http_core.h"
+#include "http_log.h"
+#include "http_protocol.h"
+#include "http_request.h"
+#include "util_cfgtree.h"
+#include "util_script.h"
+#include "mod_status.h"
+
+#include "apr_atomic.h"
+#include "apr_lib.h"
+#include "apr_optional_hooks.h"
+#include "apr_shm.h"
+#include "apr_strings.h"
+
+#include "cors_internal.h"
+
+APLOG_USE_MODULE(cors);
+extern module AP_MODULE_DECLARE_DATA cors_module;
+
+/* Longest checker parameter: longer ones are refused, never cut short. */
+#define CORS_CHECK_PARAM_MAX 2048
+
+/* Policy sections by counter slot; slot 0 stands for every .htaccess. */
+typedef struct {
+    apr_array_header_t *names;          /* "file:line" */
+    apr_hash_t *slots;                  /* name -> slot + 1 */
+} cors_sections;
+
+/* The counters: CORS_NNOTES by note, then one denial count per slot. */
+static apr_uint32_t *cors_counts;
+static const cors_sections *cors_counted;
+
+static cors_sections *cors_sections_get(apr_pool_t *pconf)
+{
+    cors_sections *secs = NULL;
+
+    apr_pool_userdata_get((void **)&secs, "cors_sections", pconf);
+    if (secs == NULL) {
+        secs = apr_palloc(pconf, sizeof(*secs));
+        secs->names = apr_array_make(pconf, 16, sizeof(const char *));
+        secs->slots = apr_hash_make(pconf);
+        APR_ARRAY_PUSH(secs->names, const char *) = ".htaccess";
+        apr_pool_userdata_setn(secs, "cors_sections", NULL, pconf);
+    }
+    return secs;
+}
+
+int cors_diag_slot(apr_pool_t *pconf, const char *section)
+{
+    cors_sections *secs = cors_sections_get(pconf);
+    apr_size_t slot = (apr_size_t)apr_hash_get(secs->slots, section,
+                                               APR_HASH_KEY_STRING);
+
+    if (slot == 0) {
+        APR_ARRAY_PUSH(secs->names, const char *) = section;
+        slot = secs->names->nelts;
+        apr_hash_set(secs->slots, section, APR_HASH_KEY_STRING,
+                     (void *)slot);
+    }
+    return (int)slot - 1;
+}
+
+void cors_diag_count(const cors_dir_conf *conf, int note)
+{
+    if (cors_counts == NULL || note < 0) {
+        return;
+    }
+    apr_atomic_inc32(&cors_counts[note]);
+    if (CORS_NOTE_IS_DENIAL(note) && conf->origins) {
+        apr_atomic_inc32(&cors_counts[CORS_NNOTES + conf->origins->slot]);
+    }
+}
+
+static int cors_diag_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                                 apr_pool_t *ptemp, server_rec *s)
+{
+    const cors_sections *secs = cors_sections_get(pconf);
+    apr_size_t size = (CORS_NNOTES + secs->names->nelts)
+                      * sizeof(apr_uint32_t);
+    apr_shm_t *shm;
+    apr_status_t rv;
+
+    cors_counts = NULL;
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
+        return OK;              /* the first of two passes at startup */
+    }
+    /* anonymous: inherited by the children, gone with pconf */
+    rv = apr_shm_create(&shm, size, NULL, pconf);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s, "CORS101: no shared "
+                     "memory for the counters: cors-status shows none");
+        return OK;
+    }
+    cors_counts = apr_shm_baseaddr_get(shm);
+    memset(cors_counts, 0, size);
+    cors_counted = secs;
+    return OK;
+}
+
+/* --- output --- */
+
+static apr_uint32_t cors_count(int i)
+{
+    return cors_counts ? apr_atomic_read32(&cors_counts[i]) : 0;
+}
+
+/* A Prometheus label value: backslash, quote and newline escaped. */
+static const char *cors_label(apr_pool_t *p, const char *s)
+{
+    char *out = apr_palloc(p, 2 * strlen(s) + 1), *o = out;
+
+    for (; *s; s++) {
+        if (*s == '\\' || *s == '"') {
+            *o++ = '\\';
+            *o++ = *s;
+        }
+        else if (*s == '\n') {
+            *o++ = '\\';
+            *o++ = 'n';
+        }
+        else {
+            *o++ = *s;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+static void cors_print_metrics(request_rec *r)
+{
+    int i;
+
+    ap_set_content_type(r, "text/plain; version=0.0.4; charset=utf-8");
+    ap_rputs("# HELP mod_cors_requests_total Requests where mod_cors is "
+             "active, by its note.\n"
+             "# TYPE mod_cors_requests_total counter\n", r);
+    for (i = 0; i < CORS_NNOTES; i++) {
+        ap_rprintf(r, "mod_cors_requests_total{note=\"%s\"} %u\n",
+                   cors_note_names[i], cors_count(i));
+    }
+    ap_rputs("# HELP mod_cors_section_denied_total Denied or refused "
+             "requests by policy section.\n"
+             "# TYPE mod_cors_section_denied_total counter\n", r);
+    for (i = 0; cors_counted && i < cors_counted->names->nelts; i++) {
+        ap_rprintf(r, "mod_cors_section_denied_total{section=\"%s\"} %u\n",
+                   cors_label(r->pool, APR_ARRAY_IDX(cors_counted->names, i,
+                                                     const char *)),
+                   cors_count(CORS_NNOTES + i));
+    }
+}
+
+/* The counters as "Key: value" lines, for ?auto here and in mod_status. */
+static void cors_print_auto(request_rec *r)
+{
+    int i;
+
+    for (i = 0; i < CORS_NNOTES; i++) {
+        ap_rprintf(r, "CORSRequests[%s]: %u\n", cors_note_names[i],
+                   cors_count(i));
+    }
+    for (i = 0; cors_counted && i < cors_counted->names->nelts; i++) {
+        ap_rprintf(r, "CORSSectionDenied[%s]: %u\n",
+                   APR_ARRAY_IDX(cors_counted->names, i, const char *),
+                   cors_count(CORS_NNOTES + i));
+    }
+}
+
+static void cors_print_table(request_rec *r)
+{
+    int i;
+
+    ap_rputs("<h2>CORS</h2>\n<table border=\"1\">\n"
+             "<tr><th>note</th><th>requests</th></tr>\n", r);
+    for (i = 0; i < CORS_NNOTES; i++) {
+        ap_rprintf(r, "<tr><td>%s</td><td>%u</td></tr>\n",
+                   cors_note_names[i], cors_count(i));
+    }
+    ap_rputs("</table>\n<table border=\"1\">\n<tr><th>policy section</th>"
+             "<th>denied</th></tr>\n", r);
+    for (i = 0; cors_counted && i < cors_counted->names->nelts; i++) {
+        ap_rprintf(r, "<tr><td>%s</td><td>%u</td></tr>\n",
+                   ap_escape_html(r->pool, APR_ARRAY_IDX(cors_counted->names,
+                                                         i, const char *)),
+                   cors_count(CORS_NNOTES + i));
+    }
+    ap_rputs("</table>\n", r);
+}
+
+static int cors_status_hook(request_rec *r, int flags)
+{
+    if (flags & AP_STATUS_SHORT) {
+        cors_print_auto(r);
+    }
+    else {
+        cors_print_table(r);
+    }
+    return OK;
+}
+
+/* --- the policy checker --- */
+
+typedef struct {
+    const char *url, *origin, *method, *headers, *site;
+    int preflight;              /* the browser would send one first */
+} cors_check;
+
+/* One effective value: "Set-By: Directive file:line". */
+static void cors_print_set_by(request_rec *r, const cors_where *w, int html)
+{
+    if (w == NULL) {
+        return;
+    }
+    if (html) {
+        ap_rprintf(r, "<tr><td>%s</td><td>%s:%d</td></tr>\n", w->directive,
+                   ap_escape_html(r->pool, w->file), w->line);
+    }
+    else {
+        ap_rprintf(r, "Set-By: %s %s:%d\n", w->directive, w->file, w->line);
+    }
+}
+
+static const char *cors_verdict(int note)
+{
+    if (note == CORS_NOTE_UNSET || note == CORS_NOTE_NONE) {
+        return "not-cors";
+    }
+    if (note == CORS_NOTE_PROTECT_REFUSED) {
+        return "refused";
+    }
+    return CORS_NOTE_IS_DENIAL(note) ? "denied" : "allowed";
+}
+
+/* A value for a text/plain line: no control character gets through. */
+static const char *cors_plain(apr_pool_t *p, const char *s)
+{
+    char *out = apr_pstrdup(p, s), *c;
+
+    for (c = out; *c; c++) {
+        if (apr_iscntrl(*c)) {
+            *c = '?';
+        }
+    }
+    return out;
+}
+
+static void cors_print_check(request_rec *r, const cors_check *c, int html)
+{
+    request_rec *rr = ap_sub_req_lookup_uri(c->url, r, NULL);
+    const cors_dir_conf *conf = ap_get_module_config(rr->per_dir_config,
+                                                     &cors_module);
+    const cors_where *set_by[9];
+    cors_input in;
+    cors_decision d;
+    int i;
+
+    memset(&in, 0, sizeof(in));
+    in.method = c->preflight ? "OPTIONS" : c->method;
+    in.origin = c->origin;
+    in.acrm = c->preflight ? c->method : NULL;
+    in.acrh = c->preflight ? c->headers : NULL;
+    in.sec_fetch_site = c->site;
+    in.host = apr_table_get(r->headers_in, "Host");
+    cors_decide(r->pool, conf, &in, &d);
+
+    set_by[0] = conf->origins ? &conf->origins->where : NULL;
+    set_by[1] = conf->methods ? &conf->methods->where : NULL;
+    set_by[2] = conf->headers ? &conf->headers->where : NULL;
+    set_by[3] = conf->expose ? &conf->expose->where : NULL;
+    set_by[4] = conf->credentials ? &conf->credentials->where : NULL;
+    set_by[5] = conf->max_age ? &conf->max_age->where : NULL;
+    set_by[6] = conf->private_network ? &conf->private_network->where
+                                      : NULL;
+    set_by[7] = conf->preflight_status ? &conf->preflight_status->where
+                                       : NULL;
+    set_by[8] = conf->protect ? &conf->protect->where : NULL;
+
+    if (!html) {
+        ap_rprintf(r, "Verdict: %s\nReason: %s\n", cors_verdict(d.note),
+                   d.note == CORS_NOTE_UNSET ? "-"
+                                             : cors_note_names[d.note]);
+        for (i = 0; i < CORS_NFIELDS; i++) {
+            if (d.field[i]) {
+                ap_rprintf(r, "%s: %s\n", cors_field_names[i],
+                           cors_plain(r->pool, d.field[i]));
+            }
+        }
+        if (d.vary) {
+            ap_rprintf(r, "Vary: %s\n", d.vary);
+        }
+        for (i = 0; i < 9; i++) {
+            cors_print_set_by(r, set_by[i], 0);
+        }
+    }
+    else {
+        ap_rprintf(r, "<h2>Check</h2>\n<p>%s %s from %s: <b>%s</b> (%s)%s%s"
+                   "</p>\n<pre>", ap_escape_html(r->pool, in.method),
+                   ap_escape_html(r->pool, c->url),
+                   ap_escape_html(r->pool, c->origin ? c->origin : "-"),
+                   cors_verdict(d.note), d.note == CORS_NOTE_UNSET ? "-"
+                   : cors_note_names[d.note], d.offending ? ": " : "",
+                   d.offending ? ap_escape_html(r->pool, d.offending) : "");
+        for (i = 0; i < CORS_NFIELDS; i++) {
+            if (d.field[i]) {
+                ap_rprintf(r, "%s: %s\n", cors_field_names[i],
+                           ap_escape_html(r->pool, d.field[i]));
+            }
+        }
+        if (d.vary) {
+            ap_rprintf(r, "Vary: %s\n", d.vary);
+        }
+        ap_rputs("</pre>\n<table border=\"1\">\n", r);
+        for (i = 0; i < 9; i++) {
+            cors_print_set_by(r, set_by[i], 1);
+        }
+        ap_rputs("</table>\n", r);
+        if (rr->status != HTTP_OK) {
+            ap_rprintf(r, "<p>The lookup of this URL answered %d: see the "
+                       "error log (a broken .htaccess?).</p>\n", rr->status);
+        }
+    }
+    ap_destroy_sub_req(rr);
+}
+
+/* A bounded parameter, or NULL; *bad is set when one is too long. */
+static const char *cors_param(apr_table_t *args, const char *name, int *bad)
+{
+    const char *v = apr_table_get(args, name);
+
+    if (v && strlen(v) > CORS_CHECK_PARAM_MAX) {
+        *bad = 1;
+        return NULL;
+    }
+    return v && *v ? v : NULL;
+}
+
+static void cors_print_form(request_rec *r, const cors_check *c)
+{
+    const char *const fields[] = { "url", "origin", "method", "headers" };
+    const char *const values[] = { c->url, c->origin, c->method,
+                                   c->headers };
+    int i;
+
+    ap_rputs("<h2>Policy checker</h2>\n<form method=\"get\">"
+             "<input type=\"hidden\" name=\"check\" value=\"1\">\n", r);
+    for (i = 0; i < 4; i++) {
+        ap_rprintf(r, "<label>%s <input name=\"%s\" value=\"%s\"></label>\n",
+                   fields[i], fields[i],
+                   values[i] ? ap_escape_html(r->pool, values[i]) : "");
+    }
+    ap_rputs("<input type=\"submit\" value=\"Check\"></form>\n", r);
+}
+
+static int cors_status_handler(request_rec *r)
+{
+    apr_table_t *args;
+    cors_check c;
+    int bad = 0, check, is_auto;
+
+    if (strcmp(r->handler, "cors-status")) {
+        return DECLINED;
+    }
+    r->allowed = AP_METHOD_BIT << M_GET;
+    if (r->method_number != M_GET) {
+        return HTTP_METHOD_NOT_ALLOWED;
+    }
+    ap_args_to_table(r, &args);
+    memset(&c, 0, sizeof(c));
+    c.url = cors_param(args, "url", &bad);
+    c.origin = cors_param(args, "origin", &bad);
+    c.method = cors_param(args, "method", &bad);
+    c.headers = cors_param(args, "headers", &bad);
+    c.site = cors_param(args, "site", &bad);
+    if (bad) {
+        return HTTP_BAD_REQUEST;
+    }
+    check = apr_table_get(args, "check") != NULL;
+    is_auto = apr_table_get(args, "auto") != NULL;
+    c.url = c.url && c.url[0] == '/' ? c.url : "/";
+    c.method = c.method ? c.method : "GET";
+    c.preflight = c.origin && (c.headers || apr_table_get(args, "preflight")
+                               || !cors_method_is_simple(c.method));
+
+    if (apr_table_get(args, "metrics")) {
+        cors_print_metrics(r);
+        return OK;
+    }
+    if (is_auto) {
+        ap_set_content_type(r, "text/plain; charset=utf-8");
+        if (check) {
+            cors_print_check(r, &c, 0);
+        }
+        else {
+            cors_print_auto(r);
+        }
+        return OK;
+    }
+    ap_set_content_type(r, "text/html; charset=utf-8");
+    ap_rputs(DOCTYPE_HTML_4_01 "<html><head><title>mod_cors status</title>"
+             "</head><body>\n<h1>mod_cors " MOD_CORS_VERSION "</h1>\n", r);
+    cors_print_form(r, &c);
+    if (check) {
+        cors_print_check(r, &c, 1);
+    }
+    cors_print_table(r);
+    ap_rputs("</body></html>\n", r);
+    return OK;
+}
+
+/* --- DUMP_CORS --- */
+
+static int cors_is_cors_directive(const ap_directive_t *d)
+{
+    return d->first_child == NULL && !strncasecmp(d->directive, "CORS", 4);
+}
+
+/* <IfModule> and friends are not sections of their own. */
+static int cors_is_wrapper(const ap_directive_t *d)
+{
+    return d->first_child && !strncasecmp(d->directive, "<If", 3)
+        && strcasecmp(d->directive, "<If");
+}
+
+static int cors_dump_has(const ap_directive_t *d)
+{
+    for (; d; d = d->next) {
+        if (cors_is_cors_directive(d)
+            || (cors_is_wrapper(d) && cors_dump_has(d->first_child))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void cors_dump_values(apr_file_t *out, apr_pool_t *p,
+                             const ap_directive_t *d,
+                             const apr_array_header_t *warnings)
+{
+    int i;
+
+    for (; d; d = d->next) {
+        if (cors_is_wrapper(d)) {
+            cors_dump_values(out, p, d->first_child, warnings);
+        }
+        if (!cors_is_cors_directive(d)) {
+            continue;
+        }
+        apr_file_printf(out, "    %s %s  (line %d)\n", d->directive,
+                        d->args, d->line_num);
+        for (i = 0; warnings && i < warnings->nelts; i++) {
+            const char *w = APR_ARRAY_IDX(warnings, i, const char *);
+            const char *at = apr_psprintf(p, "CORS001: %s:%d: ",
+                                          d->filename, d->line_num);
+
+            if (!strncmp(w, at, strlen(at))) {
+                apr_file_printf(out, "      warning: %s\n", w + strlen(at));
+            }
+        }
+    }
+}
+
+static void cors_dump_tree(apr_file_t *out, apr_pool_t *p,
+                           const ap_directive_t *section,
+                           const ap_directive_t *first,
+                           const apr_array_header_t *warnings)
+{
+    const ap_directive_t *d;
+
+    if (cors_dump_has(first)) {
+        if (section) {
+            apr_file_printf(out, "%s %s  %s:%d\n", section->directive,
+                            section->args, section->filename,
+                            section->line_num);
+        }
+        else {
+            apr_file_printf(out, "main server  %s\n", first->filename);
+        }
+        cors_dump_values(out, p, first, warnings);
+    }
+    for (d = first; d; d = d->next) {
+        if (d->first_child) {
+            cors_dump_tree(out, p, cors_is_wrapper(d) ? section : d,
+                           d->first_child, warnings);
+        }
+    }
+}
+
+static void cors_diag_test_config(apr_pool_t *pconf, server_rec *s)
+{
+    apr_array_header_t *warnings = NULL;
+    apr_file_t *out;
+
+    if (!ap_exists_config_define("DUMP_CORS")) {
+        return;
+    }
+    apr_pool_userdata_get((void **)&warnings, "cors_warnings", pconf);
+    apr_file_open_stdout(&out, pconf);
+    apr_file_printf(out, "CORS policy sections (mod_cors " MOD_CORS_VERSION
+                    "; .htaccess files are read per request: use the "
+                    "cors-status checker):\n");
+    cors_dump_tree(out, pconf, NULL, ap_conftree, warnings);
+}
+
+void cors_diag_register_hooks(apr_pool_t *p)
+{
+    ap_hook_handler(cors_status_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(cors_diag_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_test_config(cors_diag_test_config, NULL, NULL, APR_HOOK_LAST);
+    APR_OPTIONAL_HOOK(ap, status_hook, cors_status_hook, NULL, NULL,
+                      APR_HOOK_MIDDLE);
+}

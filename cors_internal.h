@@ -1,0 +1,162 @@
+/* Licensed under the Apache License, Version 2.0. */
+
+/*
+ * What mod_cors.c and cors_diag.c share: the per-directory configuration,
+ * the decision for one request, and the functions each file offers the
+ * other.  Not installed; nothing outside the module includes it.
+ */
+
+#ifndef CORS_INTERNAL_H
+#define CORS_INTERNAL_H
+
+#include "httpd.h"
+#include "http_config.h"
+#include "ap_regex.h"
+
+#include "cors_match.h"
+
+/* The one place the version is written (docs/mod_cors.html#version). */
+#define MOD_CORS_VERSION "1.0.0"
+
+/* Where a value was set: a configuration file or .htaccess, and a line. */
+typedef struct {
+    const char *directive;      /* as httpd knows it, e.g. CORSMaxAge */
+    const char *file;
+    int line;
+} cors_where;
+
+/* A single-valued directive: the most specific section that sets it wins. */
+typedef struct {
+    int value;                  /* On/Off, 204/200, seconds, CORS_PROTECT_* */
+    const char *text;           /* the value as sent or shown */
+    cors_where where;
+} cors_value;
+
+/* A CORSAllowOriginMatch regex, anchored, and what probing found. */
+typedef struct {
+    ap_regex_t *re;
+    const char *text;           /* as written */
+    const char *unsafe;         /* why it must never get credentials */
+    cors_where where;
+} cors_regex;
+
+/*
+ * All CORSAllowOrigin and CORSAllowOriginMatch lines of one section: the
+ * set is inherited as a whole (docs/mod_cors.html#merging).
+ */
+typedef struct {
+    cors_origin_set *set;               /* exact and "*." patterns */
+    cors_origin_set *suffix_set;        /* "*." right under a public suffix */
+    apr_array_header_t *patterns;       /* cors_pattern, for checks */
+    apr_array_header_t *regexes;        /* cors_regex */
+    const char *unsafe;                 /* first value that must never get
+                                         * credentials, for messages */
+    const char *text;                   /* the values as written */
+    const char *section;                /* "file:line" of the section */
+    int slot;                           /* its counter (0: .htaccess) */
+    int any;                            /* "*" */
+    int null;                           /* "null" */
+    int none;                           /* "none" */
+    cors_where where;                   /* the section's first such line */
+} cors_origins;
+
+/* CORSAllowMethods, CORSAllowHeaders or CORSExposeHeaders. */
+typedef struct {
+    apr_array_header_t *names;          /* as written; methods normalized */
+    int star;
+    const char *value;                  /* the response header's value */
+    cors_where where;
+} cors_list;
+
+#define CORS_PROTECT_OFF    0
+#define CORS_PROTECT_ON     1
+#define CORS_PROTECT_REPORT 2
+
+/* Every field NULL: inherit.  The merge picks pointers and nothing else. */
+typedef struct {
+    cors_origins *origins;
+    cors_list *methods;
+    cors_list *headers;
+    cors_list *expose;
+    const cors_value *credentials;
+    const cors_value *max_age;
+    const cors_value *private_network;
+    const cors_value *preflight_status;
+    const cors_value *protect;          /* CORSCrossOriginProtection */
+} cors_dir_conf;
+
+/*
+ * The response fields the module writes, in the order it writes them;
+ * cors_field_names[] gives their names.
+ */
+enum {
+    CORS_ACAO, CORS_ACAC, CORS_ACAM, CORS_ACAH, CORS_ACEH, CORS_ACMA,
+    CORS_ACAPN, CORS_NFIELDS
+};
+extern const char *const cors_field_names[CORS_NFIELDS];
+
+/*
+ * The values of the CORS request note (docs/mod_cors.html#logging), in
+ * the order the counters show them.  A denial is what is counted per
+ * section.
+ */
+enum {
+    CORS_NOTE_NONE,
+    CORS_NOTE_PREFLIGHT_ALLOWED,
+    CORS_NOTE_PREFLIGHT_ORIGIN,         /* preflight:denied:origin */
+    CORS_NOTE_PREFLIGHT_MALFORMED,      /* and so on, in this order */
+    CORS_NOTE_PREFLIGHT_METHOD,
+    CORS_NOTE_PREFLIGHT_HEADERS,
+    CORS_NOTE_PREFLIGHT_PNA,
+    CORS_NOTE_ACTUAL_ALLOWED,
+    CORS_NOTE_ACTUAL_ANY,
+    CORS_NOTE_ACTUAL_ORIGIN,
+    CORS_NOTE_ACTUAL_MALFORMED,
+    CORS_NOTE_PROTECT_REFUSED,
+    CORS_NOTE_PROTECT_REPORT,
+    CORS_NNOTES,
+    CORS_NOTE_UNSET = -1                /* the module does nothing here */
+};
+extern const char *const cors_note_names[CORS_NNOTES];
+#define CORS_NOTE_IS_DENIAL(n) \
+    (((n) >= CORS_NOTE_PREFLIGHT_ORIGIN && (n) <= CORS_NOTE_PREFLIGHT_PNA) \
+     || (n) == CORS_NOTE_ACTUAL_ORIGIN || (n) == CORS_NOTE_ACTUAL_MALFORMED \
+     || (n) == CORS_NOTE_PROTECT_REFUSED)
+
+/* What a request brings to a decision; NULL fields are absent. */
+typedef struct {
+    const char *method;         /* the request's own */
+    const char *origin;
+    const char *acrm;           /* Access-Control-Request-Method */
+    const char *acrh;
+    const char *acrpn;
+    const char *sec_fetch_site;
+    const char *upgrade;
+    const char *host;
+} cors_input;
+
+/* A decision and everything the log, the note and the checker show. */
+typedef struct {
+    const char *field[CORS_NFIELDS];    /* NULL: not sent */
+    const char *vary;
+    int note;                           /* CORS_NOTE_* */
+    const char *offending;              /* the refused values, or NULL */
+    const char *directive;              /* the deciding directive */
+    const cors_where *by;               /* where it was set (NULL: unset) */
+    const char *allows;                 /* what it allows */
+    const char *withheld;               /* credentials withheld beside it */
+    int refused;                        /* 403 before the handler */
+} cors_decision;
+
+/* mod_cors.c: the decisions real requests and the checker share. */
+int cors_active(const cors_dir_conf *conf);
+void cors_decide(apr_pool_t *p, const cors_dir_conf *conf,
+                 const cors_input *in, cors_decision *d);
+const char *cors_where_text(apr_pool_t *p, const cors_where *w);
+
+/* cors_diag.c: counters, the cors-status handler, DUMP_CORS. */
+void cors_diag_count(const cors_dir_conf *conf, int note);
+int cors_diag_slot(apr_pool_t *pconf, const char *section);
+void cors_diag_register_hooks(apr_pool_t *p);
+
+#endif /* CORS_INTERNAL_H */
