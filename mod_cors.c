@@ -1119,9 +1119,11 @@ static void cors_record(request_rec *r, const cors_dir_conf *conf,
     apr_table_setn(r->notes, "CORS", cors_note_names[d->note]);
     cors_diag_count(conf, d->note);
     if (d->withheld) {
-        const char *key = apr_psprintf(r->pool, "withheld %s %s",
+        const char *key = apr_psprintf(r->pool, "withheld %s %s:%d %s",
                                        conf->origins->section,
-                                       conf->credentials->where.file);
+                                       conf->credentials->where.file,
+                                       conf->credentials->where.line,
+                                       conf->origins->unsafe);
 
         if (cors_first_time(key)) {
             ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "CORS003: "

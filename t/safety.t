@@ -1,0 +1,287 @@
+# Safety at the edges (docs/mod_cors.html#safety): one block per finding,
+# over policies split across <Location>, <Directory>, a virtual host and
+# a tenant's .htaccess (AllowOverride FileInfo and AllowOverrideList).
+# Configuration: t/conf/safety.conf.in.
+use strict;
+use warnings FATAL => 'all';
+
+use Apache::Test qw(-withtestmore);
+use Apache::TestRequest qw(GET OPTIONS POST);
+use Apache::TestUtil qw(t_write_file);
+use File::Spec::Functions qw(catfile);
+use Time::HiRes qw(time sleep);
+
+use lib 't/lib';
+use CorsTest qw(once no_ac_headers preflight log_mark log_since httpd_t
+                in_directory file_lines);
+
+my $docroot = Apache::Test::vars('documentroot');
+my $acac = 'Access-Control-Allow-Credentials';
+my $acao = 'Access-Control-Allow-Origin';
+
+# --- 1. credentials inherited beside origins that must never get them ---
+
+# [ path, origin, what ACAO must be ]
+my @withheld = (
+    [ '/safe/cred/null/', 'null', 'null' ],
+    [ '/safe/cred/psl/', 'https://evil.com', 'https://evil.com' ],
+    [ '/safe/cred/psl/', 'https://x.github.io', 'https://x.github.io' ],
+    [ '/safe/cred/regex/', 'https://evil.com', 'https://evil.com' ],
+    [ '/safe/cred/regex/', 'http://attacker.io', 'http://attacker.io' ],
+    [ '/safe/cred/mixed/', 'null', 'null' ],
+    [ '/safe/cred/mixed/', 'https://evil.com', 'https://evil.com' ],
+    [ '/safe/cred/mixed/', 'https://evil.net', 'https://evil.net' ],
+);
+for my $c (@withheld) {
+    my ($path, $origin, $want) = @$c;
+    my $res = GET($path, Origin => $origin);
+    ok((once($res, $acao) // '') eq $want && !defined $res->header($acac),
+       "$path, actual from $origin: allowed, credentials withheld")
+        or diag($res->as_string);
+    $res = preflight($path, $origin, 'GET');
+    ok($res->code == 204 && (once($res, $acao) // '') eq $want
+       && !defined $res->header($acac),
+       "$path, preflight from $origin: allowed, credentials withheld")
+        or diag($res->as_string);
+}
+
+# Safe patterns of the same set keep their credentials.
+for my $origin ('https://app.safe.example', 'https://api.safe.example') {
+    my $res = GET('/safe/cred/mixed/', Origin => $origin);
+    ok((once($res, $acao) // '') eq $origin
+       && (once($res, $acac) // '') eq 'true',
+       "mixed set: $origin keeps its credentials") or diag($res->as_string);
+}
+
+# A tenant's .htaccess (FileInfo, then AllowOverrideList): the same, and
+# the warning is logged once per child, never once per request.
+for my $ht (['ht', "CORSAllowOrigin null\n"],
+            ['htlist', "CORSAllowOrigin https://*.github.io\n"],
+            ['ht', "CORSAllowOriginMatch \"^https://.*\\.example\\.net\$\"\n"
+                   . "CORSAllowOriginMatch \"^https?://.+[.](com|net|io)\$\"\n"]) {
+    my ($dir, $body) = @$ht;
+    my $file = catfile($docroot, qw(safe cred), $dir, '.htaccess');
+    t_write_file($file, $body);
+    my $origin = $body =~ /null/ ? 'null'
+               : $body =~ /github/ ? 'https://a.github.io'
+               : 'https://evil.com';
+    my $mark = log_mark();
+    my $bad = 0;
+    for (1 .. 6) {
+        my $res = GET("/safe/cred/$dir/", Origin => $origin);
+        $bad++ if ($res->header($acao) // '') ne $origin
+               || defined $res->header($acac);
+    }
+    is($bad, 0, "$dir/.htaccess ($body): $origin allowed without "
+                . 'credentials, 6 times');
+    my $text = log_since($mark, qr/credentials are withheld/);
+    my @warn = grep { /\[cors:warn\]/ } split /\n/, $text;
+    # the test server has several children: at most one line each
+    ok(@warn >= 1 && @warn <= 2, "$dir/.htaccess: the warning is logged "
+       . 'once per child, not per request (' . scalar(@warn) . ')')
+        or diag($text);
+    unlink $file;
+}
+
+# In one section it stays a configuration error.
+for my $lines ("CORSAllowCredentials On\nCORSAllowOrigin null",
+               "CORSAllowCredentials On\nCORSAllowOrigin https://*.github.io",
+               "CORSAllowCredentials On\n"
+               . 'CORSAllowOriginMatch "^https?://.+[.](com|net|org|io)$"') {
+    my ($rc, $out) = httpd_t(in_directory($lines));
+    (my $label = $lines) =~ s/\n/ + /g;
+    ok($rc != 0 && $out =~ /list the origins/, "-t fails: $label")
+        or diag($out);
+}
+
+# --- 2. regex cost is bounded ---------------------------------------------
+
+# Each of these costs PCRE's default limit (tens of millions of steps)
+# without a bound; 40 requests must finish well inside a generous
+# ceiling, and none may be allowed.
+{
+    my $hostile = 'https://' . ('a' x 40) . '.example.co';
+    my $t0 = time;
+    my $allowed = 0;
+    my $mark = log_mark();
+    for (1 .. 40) {
+        my $res = GET('/safe/redos/', Origin => $hostile);
+        $allowed++ if defined $res->header($acao) || $res->code != 200;
+    }
+    my $took = time - $t0;
+    is($allowed, 0, 'hostile Origin against a backtracking regex: 200, '
+                    . 'never allowed');
+    cmp_ok($took, '<', 4, "40 such requests take well under 4 s ($took s)");
+    my $res = GET('/safe/redos/', Origin => 'https://a.b.example.com');
+    is(once($res, $acao), 'https://a.b.example.com',
+       '... and the regex still allows what it should');
+    my @limit = grep { /match limit/ }
+                split /\n/, log_since($mark, qr/match limit/);
+    ok(@limit >= 1 && @limit <= 2, 'the limit is logged once per child ('
+       . scalar(@limit) . ')');
+}
+
+# In .htaccess the probing at configuration time runs under the same
+# bound: requests without an Origin stay cheap.
+{
+    my $file = catfile($docroot, qw(safe redos ht .htaccess));
+    t_write_file($file, 'CORSAllowOriginMatch '
+                 . '"^https://([a-z0-9-]+\.?)+\.example\.com$"' . "\n");
+    my $t0 = time;
+    my $ok = 0;
+    for (1 .. 40) {
+        $ok++ if GET('/safe/redos/ht/')->code == 200;
+    }
+    my $took = time - $t0;
+    is($ok, 40, '.htaccess with that regex: 40 requests answered');
+    cmp_ok($took, '<', 4, "... well under 4 s ($took s)");
+    unlink $file;
+}
+
+# --- 3. lookalike regexes with credentials fail ---------------------------
+
+# [ regex, a probe it lets through ]
+my @lookalike = (
+    [ '^https://.*example\.com$', 'https://evilexample.com' ],
+    [ '^https://(.+)?api\.example\.com$', 'https://evilapi.example.com' ],
+    [ '^https?://([a-z]+\.)?example\.com$', 'http://example.com' ],
+    [ '^https://[a-z.]+example.com$', 'https://evilexample.com' ],
+    [ '^https://app.example.com$', 'https://appxexample.com' ],
+    [ '^https://(www\.)?example\.com(\.evil\.test)?$',
+      'https://example.com.evil.test' ],
+    [ '^https?://app\.example\.com$', 'http://app.example.com' ],
+);
+for my $c (@lookalike) {
+    my ($re, $probe) = @$c;
+    # httpd's log escapes backslashes
+    (my $shown = $re) =~ s/\\/\\\\/g;
+    my ($rc, $out) = httpd_t(in_directory(
+        "CORSAllowCredentials On\nCORSAllowOriginMatch \"$re\""));
+    ok($rc != 0 && index($out, $shown) >= 0 && index($out, $probe) >= 0,
+       "-t fails with credentials: $re lets $probe through") or diag($out);
+    ($rc, $out) = httpd_t(in_directory("CORSAllowOriginMatch \"$re\""));
+    ok($rc == 0 && $out =~ /\[cors:warn\]/ && index($out, $probe) >= 0,
+       "... a warning naming $probe without credentials") or diag($out);
+}
+for my $re ('^https://([a-z0-9-]+\.)?example\.com$',
+            '^https://(app|api)\.example\.com$',
+            '^https://[a-z0-9-]+\.example\.com(:[0-9]+)?$') {
+    my ($rc, $out) = httpd_t(in_directory(
+        "CORSAllowCredentials On\nCORSAllowOriginMatch \"$re\""));
+    ok($rc == 0 && $out !~ /\[cors:warn\]/,
+       "-t passes quietly with credentials: $re") or diag($out);
+}
+{
+    my ($rc, $out) = httpd_t(in_directory(
+        'CORSAllowOriginMatch "^[a-z]+\.example\.com$"'));
+    ok($rc == 0 && $out =~ /\[cors:warn\].*no ':\/\/'/,
+       'a host-only regex is warned about') or diag($out);
+}
+
+# --- 4. (*ACCEPT) cannot escape the anchoring -----------------------------
+
+{
+    my $res = GET('/safe/accept/', Origin => 'https://app.example.com.evil.net');
+    ok(no_ac_headers($res), '(*ACCEPT): a longer Origin is not allowed')
+        or diag($res->as_string);
+    $res = GET('/safe/accept/', Origin => 'https://app.example.com');
+    is(once($res, $acao), 'https://app.example.com',
+       '(*ACCEPT): the exact Origin still is');
+}
+
+# --- 5. CORS directives inside <Limit> or <LimitExcept> -------------------
+
+for my $section ('Limit PUT', 'LimitExcept GET') {
+    my ($tag) = $section =~ /^(\w+)/;
+    for my $d ('CORSAllowOrigin *', 'CORSAllowCredentials On',
+               'CORSCrossOriginProtection On') {
+        my ($rc, $out) = httpd_t(in_directory(
+            "<$section>\n    $d\n</$tag>"));
+        my ($name) = $d =~ /^(\w+)/;
+        ok($rc != 0 && $out =~ /\Q$name\E cannot be used inside <Limit>/,
+           "-t fails: $d inside <$section>") or diag($out);
+    }
+}
+{
+    my $file = catfile($docroot, qw(safe limit .htaccess));
+    t_write_file($file, "<Limit PUT>\nCORSAllowOrigin *\n</Limit>\n");
+    my $res = GET('/safe/limit/', Origin => 'https://x.example');
+    is($res->code, 500, '.htaccess: <Limit PUT> CORSAllowOrigin * is a 500');
+    ok(no_ac_headers($res), '... that opens nothing');
+    unlink $file;
+}
+
+# --- 6. every preflight carries the "Header always" headers ---------------
+
+for my $c (['/safe/always/', 'PUT', 204], ['/safe/always/s200/', 'PUT', 200],
+           ['/safe/always/', 'PATCH', 403],
+           ['/safe/always/s200/', 'PATCH', 403]) {
+    my ($path, $method, $status) = @$c;
+    my $res = preflight($path, 'https://app.example', $method);
+    ok($res->code == $status
+       && (once($res, 'X-Always') // '') eq 'yes'
+       && (once($res, 'Strict-Transport-Security') // '') eq 'max-age=60',
+       "preflight $method to $path: $status with the Header always "
+       . 'headers, once each') or diag($res->as_string);
+}
+
+# --- 7. a denied preflight never runs the ErrorDocument -------------------
+
+{
+    my $record = catfile(Apache::Test::vars('t_logs'), 'int_record');
+    my $before = () = file_lines($record);
+    my $res = preflight('/safe/errdoc/', 'https://evil.example', 'PUT');
+    sleep 0.3;
+    my $after = () = file_lines($record);
+    ok($res->code == 403 && $after == $before,
+       'denied preflight: 403, the ErrorDocument CGI did not run')
+        or diag($res->as_string);
+    ok(no_ac_headers($res) && $res->content =~ /CORS preflight denied/,
+       '... the module\'s own short answer');
+    $res = preflight('/safe/errdoc/remote/', 'https://evil.example', 'PUT');
+    is($res->code, 403, 'a remote ErrorDocument 403 does not turn it into '
+                        . 'a redirect');
+}
+
+# --- 8. nph- scripts bypass every output filter: the documented limit ---
+
+{
+    my $res = GET('/int/cgi/nph-int', Origin => 'https://evil.example');
+    ok($res->code == 200
+       && (once($res, $acao) // '') eq '*'
+       && (once($res, $acac) // '') eq 'true'
+       && !defined $res->header('Vary'),
+       'nph- CGI: the script\'s own headers reach the client unfiltered, '
+       . 'as docs/mod_cors.html#limits says') or diag($res->as_string);
+}
+
+# --- 9. smaller checks from the field -------------------------------------
+
+{
+    my ($rc, $out) = httpd_t(in_directory(
+        "CORSAllowOrigin https://a.example\nCORSMaxAge 7201"));
+    ok($rc == 0 && $out =~ /\[cors:warn\].*7200/,
+       'CORSMaxAge 7201: a warning that Chromium caps it at 7200')
+        or diag($out);
+    ($rc, $out) = httpd_t(in_directory(
+        "CORSAllowOrigin https://a.example\nCORSMaxAge 7200"));
+    ok($rc == 0 && $out !~ /\[cors:warn\]/, 'CORSMaxAge 7200: quiet')
+        or diag($out);
+    ($rc, $out) = httpd_t(in_directory(
+        "CORSAllowOrigin *\nCORSAllowPrivateNetwork On"));
+    ok($rc != 0 && $out =~ /CORSAllowPrivateNetwork On cannot be combined/,
+       'CORSAllowPrivateNetwork On with CORSAllowOrigin *: an error')
+        or diag($out);
+    ($rc, $out) = httpd_t(in_directory(
+        "CORSAllowOrigin https://a.example\nCORSAllowHeaders * Authorization"));
+    is($rc, 0, 'CORSAllowHeaders * Authorization is accepted') or diag($out);
+    for my $bad ('CORSAllowMethods GET,PUT',
+                 'CORSAllowOrigin https://a.example, https://b.example',
+                 'CORSAllowHeaders X-A,X-B') {
+        ($rc, $out) = httpd_t(in_directory($bad));
+        ok($rc != 0 && $out =~ /separate values with spaces/,
+           "$bad: separate values with spaces") or diag($out);
+    }
+}
+
+done_testing();
