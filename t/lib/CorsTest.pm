@@ -359,12 +359,18 @@ sub in_directory {
     return qq{<Directory "$dir/site">\n$lines\n</Directory>\n};
 }
 
-# httpd_t($body): run "httpd -t" on a configuration made of the
-# ServerRoot and LoadModule lines of t/conf/base.conf, mod_cors from the
-# build directory, and $body.  Returns the exit code and the output
-# (stdout and stderr).  The running test server is not involved.
+# conf_path(): the name httpd_t gives its next configuration file.
+sub conf_path {
+    return catfile(scratch_dir(), sprintf('case%03d.conf', ++$n_conf));
+}
+
+# httpd_t($body, @args): run "httpd -t @args" on a configuration made of
+# the ServerRoot and LoadModule lines of t/conf/base.conf, mod_cors from
+# the build directory, and $body.  Returns the exit code and the output
+# (stdout and stderr), and the configuration file's path.  The running
+# test server is not involved.
 sub httpd_t {
-    my ($body) = @_;
+    my ($body, @args) = @_;
     my $dir = scratch_dir();
     $head //= do {
         open my $fh, '<', catfile(Apache::Test::vars('t_conf'), 'base.conf')
@@ -380,7 +386,7 @@ Mutex file:$dir
 ErrorLog "$dir/error_log"
 EOF
     };
-    my $conf = catfile($dir, sprintf('case%03d.conf', ++$n_conf));
+    my $conf = conf_path();
     open my $fh, '>', $conf or die $!;
     print $fh $head, $body;
     close $fh;
@@ -389,13 +395,13 @@ EOF
     if (!$pid) {
         open STDERR, '>&', \*STDOUT;
         no warnings 'exec';
-        exec Apache::Test::vars('httpd'), '-t', '-f', $conf;
+        exec Apache::Test::vars('httpd'), '-t', @args, '-f', $conf;
         POSIX::_exit(127);
     }
     local $/;
     my $text = <$out> // '';
     close $out;
-    return ($? >> 8, $text);
+    return ($? >> 8, $text, $conf);
 }
 
 1;
