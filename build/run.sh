@@ -69,5 +69,8 @@ echo "mod_cors: demo page http://127.0.0.1:$port/demo/ calling the API" \
      "http://localhost:$api_port/ (conf/demo.conf)"
 "$HTTPD" -f "$state/httpd.conf" -DFOREGROUND &
 pid=$!
-trap 'kill -TERM $pid 2>/dev/null; wait $pid; rm -rf "$state"' INT TERM
+# Ctrl-C (the terminal signals the whole group) or TERM: stop httpd and
+# end cleanly, so that make reports no error
+trap 'kill -TERM $pid 2>/dev/null; wait $pid; rm -rf "$state"; exit 0' \
+    INT TERM
 wait $pid

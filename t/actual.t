@@ -1,4 +1,4 @@
-# Actual requests (SPEC.md "Requests" / "Actual request"): CORSAllowOrigin
+# Actual requests (docs/mod_cors.html#requests): CORSAllowOrigin
 # * without credentials answers ACAO * on every response whatever the
 # Origin, with no Vary: Origin; an allowed origin gets ACAO = Origin,
 # ACAC, ACEH and Vary: Origin; a refused one and a request without Origin

@@ -3,7 +3,7 @@
 # (basic auth, an AuthUserFile written here), /int/forbidden/ has
 # "Require all denied".
 #
-# SPEC.md: a preflight is answered "before authentication and
+# docs/mod_cors.html#requests: a preflight is answered "before authentication and
 # authorization run and without reaching the handler" (so it is never a
 # 401 and never needs credentials); actual-request headers hold "for
 # every status (... 401, 403 ...)".

@@ -1,7 +1,7 @@
 # mod_cache (disk) in front of a CORS resource never hands one origin's
 # answer to another: requests from origin A, origin B, a denied origin and
 # no origin, in several orders, each get exactly the
-# Access-Control-Allow-Origin meant for them (SPEC.md "Actual request":
+# Access-Control-Allow-Origin meant for them (docs/mod_cors.html#requests:
 # the request's own Origin value, or nothing) and Vary: Origin, whether
 # the response comes from the handler or from the cache.  Run with
 # CacheQuickHandler On (hits skip every per-directory hook) and Off, and

@@ -5,7 +5,7 @@
 # int-record appends "METHOD /path" to t/logs/int_record for every
 # request it runs for.
 #
-# SPEC.md: the module is "the only source of Access-Control-* response
+# docs/mod_cors.html#requests: the module is "the only source of Access-Control-* response
 # headers where it is active: any that a ... CGI script ... set are
 # removed"; "Vary is merged, never replaced, and Origin appears in it
 # once"; a preflight is answered "without reaching the handler (no CGI

@@ -1,4 +1,4 @@
-# SPEC.md "Configuration checks": every invalid configuration makes
+# docs/mod_cors.html#checks: every invalid configuration makes
 # "httpd -t" fail with a message naming the directive and the bad value,
 # and valid configurations of the same shape pass, so the test cannot pass
 # by everything failing.  Each case is a throwaway config (the LoadModule

@@ -1,4 +1,4 @@
-# Every directive works in every context SPEC.md lists (server config,
+# Every directive works in every context the manual lists (server config,
 # virtual host, <Directory>, <Location>, .htaccess under AllowOverride
 # FileInfo), and a CORS directive in a .htaccess whose AllowOverride lacks
 # FileInfo is refused (500).  Server config is tested in a private httpd so

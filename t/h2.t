@@ -2,7 +2,7 @@
 # module gives the same CORS answers as over HTTP/1.1: for preflights
 # (allowed, denied by origin, method and header) and actual requests
 # (allowed, denied, no Origin, 404, HEAD, two Origin fields), the status
-# and every Access-Control-* and Vary header are what SPEC.md says, and
+# and every Access-Control-* and Vary header are what the manual says, and
 # identical over both protocols.  curl must really speak HTTP/2: a curl
 # without it fails this test, it does not skip it.
 use strict;
@@ -26,7 +26,7 @@ sub listed {
 
 # [name, curl arguments, status, expected Access-Control-* headers
 # (lower-case name => exact value or a regex), the Vary value (undef: not
-# checked; SPEC.md says nothing of it for a refused preflight), path]
+# checked; the manual says nothing of it for a refused preflight), path]
 my @cases = (
     ['preflight allowed',
      ['-X', 'OPTIONS', '-H', "Origin: $app",
@@ -114,7 +114,7 @@ for my $c (@cases) {
         delete $got{h1}{vary};
     }
     is_deeply(mismatches($got{h2}, \%expect), [],
-              "$name: HTTP/2 CORS headers as SPEC.md says");
+              "$name: HTTP/2 CORS headers as the manual says");
     ok(!grep({ @{ $got{h2}{$_} } != 1 } keys %{ $got{h2} }),
        "$name: each HTTP/2 CORS header once");
     is_deeply($got{h2}, $got{h1},

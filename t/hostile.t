@@ -3,7 +3,7 @@
 # CORSAllowOriginMatch regexes, credentials, method and header lists).
 # Every request is sent as raw bytes over a socket, so the server sees
 # exactly what is written here.  Each response proves: no 5xx; an
-# Access-Control-Allow-Origin header only when SPEC.md allows the origin,
+# Access-Control-Allow-Origin header only when the manual allows the origin,
 # and then exactly once, byte for byte the request's Origin value, with
 # Access-Control-Allow-Credentials; otherwise no Access-Control-* header at
 # all.  Where httpd itself refuses a request (control bytes, oversized
@@ -28,7 +28,7 @@ my $ok = 'https://example.com';            # an allowed exact origin
 my $acrm = 'Access-Control-Request-Method';
 my $acrh = 'Access-Control-Request-Headers';
 
-# [Origin value, allowed by the policy per SPEC.md]
+# [Origin value, allowed by the policy per docs/mod_cors.html#requests]
 my @origins = (
     # exact origins; scheme and host are case-insensitive, ACAO echoes
     [$ok, 1],

@@ -1,6 +1,6 @@
 # .htaccess (AllowOverride FileInfo): a policy written at run time takes
 # effect on the next request and overrides its <Directory>; an invalid one
-# (SPEC.md "Configuration checks") gives that directory a 500 and an
+# (docs/mod_cors.html#checks) gives that directory a 500 and an
 # error-log line naming the directive and the value, while the sibling
 # directory keeps working.
 use strict;

@@ -5,7 +5,7 @@
 # t/proxy.t, t/other_headers.t and t/subrequests.t cover, an allowed
 # origin, then a denied one, then none, then an allowed one again, all on
 # one connection.  The denied and Origin-less requests must get no
-# Access-Control-* header (SPEC.md, "Actual request": "Not allowed
+# Access-Control-* header (docs/mod_cors.html#requests, "Not allowed
 # origin: no Access-Control-* headers; Vary: Origin"; "Not CORS:
 # Vary: Origin; nothing else"), and the last one exactly one ACAO.
 use strict;

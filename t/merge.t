@@ -1,4 +1,4 @@
-# SPEC.md "Merging": the allowed-origin set is inherited as a whole and
+# docs/mod_cors.html#merging: the allowed-origin set is inherited as a whole and
 # replaced by a section that sets CORSAllowOrigin or CORSAllowOriginMatch;
 # lines in one section accumulate; "none" turns the module off; every
 # other directive is taken from the most specific section that sets it;

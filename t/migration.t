@@ -1,10 +1,10 @@
-# Every claim of README.md's "Migrating from mod_headers recipes": the
-# three most-copied CORS recipes
+# Every claim of docs/migrating.md: the three most-copied CORS recipes
 # (t/conf/migration.conf.in: r1 mod_headers, r2 SetEnvIf, r3 mod_rewrite)
 # get the same request as their mod_cors twins (m1, m2, m3); the recipe's
 # response shows its flaw, the twin's shows the fix.  Expectations for the
-# twins follow SPEC.md; those for the recipes follow how httpd's
-# mod_headers, mod_setenvif, mod_rewrite and mod_auth_basic work.
+# twins follow the manual (docs/mod_cors.html); those for the recipes
+# follow how httpd's mod_headers, mod_setenvif, mod_rewrite and
+# mod_auth_basic work.
 use strict;
 use warnings FATAL => 'all';
 

@@ -1,4 +1,4 @@
-# Origin patterns (SPEC.md "Origin patterns"), proved through real
+# Origin patterns (docs/mod_cors.html#origins), proved through real
 # requests to /req/pat/: exact origins, case-insensitive scheme and host
 # with ACAO repeating the request's bytes, default ports dropped in the
 # configuration, "*." labels, ":*" ports, "null", and CORSAllowOriginMatch

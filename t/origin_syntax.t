@@ -1,4 +1,4 @@
-# The Origin syntax check (SPEC.md "Requests": one serialized origin of
+# The Origin syntax check (docs/mod_cors.html#requests: one serialized origin of
 # at most 300 bytes) comes before every pattern and regex.  /req/regexall/
 # allows the regex ".*" beside patterns, so only that check stands between
 # a malformed Origin and ACAO: none of the values below is reflected, none

@@ -9,7 +9,7 @@
 #   Header always set X-Int-Hdr on         (shows mod_headers ran)
 # /int/hdr/off/ inherits the Header lines but has no policy.
 #
-# SPEC.md: "The module is the only source of Access-Control-* response
+# docs/mod_cors.html#requests: "The module is the only source of Access-Control-* response
 # headers where it is active: any that a handler, backend, CGI script or
 # other module set are removed before the module's own are added; Vary
 # is merged, never replaced, and Origin appears in it once."  Where it is

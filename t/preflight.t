@@ -1,4 +1,4 @@
-# Preflights (SPEC.md "Requests" / "Preflight"): what an allowed one
+# Preflights (docs/mod_cors.html#requests): what an allowed one
 # answers (status, empty body, ACAO, ACAM, ACAH, ACMA, ACAC, ACAPN, Vary),
 # that a denied one is a bare 403, method rules (GET/HEAD/POST, case,
 # CONNECT/TRACE/TRACK), Access-Control-Request-Headers parsing, "*" with

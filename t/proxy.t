@@ -5,7 +5,7 @@
 # Cookie on every response, and logs every request it sees (method and
 # path) to t/logs/int_backend_record.
 #
-# SPEC.md: "The module is the only source of Access-Control-* response
+# docs/mod_cors.html#requests: "The module is the only source of Access-Control-* response
 # headers where it is active: any that a ... backend ... set are removed
 # before the module's own are added; Vary is merged, never replaced, and
 # Origin appears in it once."  Preflights are answered "without reaching

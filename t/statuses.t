@@ -6,7 +6,7 @@
 # carry the policy of the URL that was requested, not their own (or the
 # lack of one).
 #
-# SPEC.md, "Actual request": allowed origin -> ACAO = Origin, ACAC true,
+# docs/mod_cors.html#requests: allowed origin -> ACAO = Origin, ACAC true,
 # ACEH, Vary: Origin; not allowed -> no Access-Control-*, Vary: Origin;
 # no Origin -> Vary: Origin only; "for every status ... and ErrorDocument
 # responses".

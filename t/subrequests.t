@@ -6,7 +6,7 @@
 # keeps the script's own Access-Control-* headers), and preflights to
 # those URLs.
 #
-# SPEC.md "Actual request" (ACAO = the Origin, ACAC true, ACEH,
+# docs/mod_cors.html#requests (ACAO = the Origin, ACAC true, ACEH,
 # Vary: Origin; "Origin appears in it once") and "Preflight" (status
 # 204, ACAO, ACAM, ACAH, ACAC, Vary: Origin, Access-Control-Request-
 # Method, Access-Control-Request-Headers): one value each, never two.

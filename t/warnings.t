@@ -1,4 +1,4 @@
-# SPEC.md "Warnings in the error log at startup": null allowed without
+# docs/mod_cors.html#checks, warnings at startup: null allowed without
 # credentials, a "*." pattern under a public suffix without credentials,
 # and an http:// origin other than localhost or a loopback address with
 # credentials each give a warn-level line naming the origin; the
@@ -88,7 +88,7 @@ for my $lines (@quiet) {
             && index($log[$_], 'http://cfg-startup-warning.example') >= 0
     } 0 .. $#log;
     # the first request's line (httpd -X never says "resuming normal
-    # operations", so that is no marker under t/valgrind)
+    # operations", so that is no marker under scripts/valgrind)
     my ($ready_at) = grep { $log[$_] =~ /\[client / } 0 .. $#log;
 
     ok(defined $warn_at,

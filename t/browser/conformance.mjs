@@ -5,7 +5,7 @@
 // Whether a preflight was sent is read from the API's access log, since
 // preflights never show in Playwright's request events.
 //
-// Every expectation comes from SPEC.md and the Fetch standard's CORS
+// Every expectation comes from the manual (docs/mod_cors.html) and the Fetch standard's CORS
 // protocol, never from a run.  t/browser/run starts the server and sets
 // PORT_A, PORT_A2, PORT_B, PORT_C and LOGS; httpd.conf.in holds the
 // policies, one per top-level path.

@@ -1,6 +1,6 @@
 // Open the demo page in headless Chromium, wait until every call has a
 // mark, check each mark against what conf/demo.conf says, and take a
-// screenshot.  Prints "ok"/"not ok" lines; t/demo-screenshot counts them.
+// screenshot.  Prints "ok"/"not ok" lines; scripts/demo-screenshot counts them.
 //
 //   node t/demo/check.mjs PAGE_URL SCREENSHOT.png
 import { mkdtempSync, rmSync } from "node:fs";

@@ -1,8 +1,8 @@
 /* Licensed under the Apache License, Version 2.0. */
 
 /*
- * Unit tests for cors_match.c, derived from SPEC.md ("Origin patterns",
- * "Requests", "Configuration checks").  No framework: every check that
+ * Unit tests for cors_match.c, derived from the manual
+ * (docs/mod_cors.html: #origins, #requests, #checks, #safety).  No framework: every check that
  * fails prints one line with file:line and its input, and the last line
  * is "N passed, N failed".  The exit status is 1 if any check failed.
  *
