@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "apr_general.h"
 
@@ -39,5 +40,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     (void)cors_request_headers_allowed(s, size, names, 0, &bad, &badlen);
     (void)cors_request_headers_allowed(s, size, names, 1, &bad, &badlen);
+    {
+        /* the log's list of every refused name stays within its bound */
+        apr_pool_t *p;
+        const char *all;
+
+        apr_pool_create(&p, NULL);
+        all = cors_request_headers_refused(p, s, size, names, 0, 200);
+        if (strlen(all) > 203) {
+            abort();
+        }
+        apr_pool_destroy(p);
+    }
     return 0;
 }

@@ -1383,6 +1383,148 @@ static void test_set_exact(void)
     apr_pool_destroy(p);
 }
 
+/* ---- methods (docs/mod_cors.html#requests, #checks) ---- */
+
+static void test_methods(void)
+{
+    static const struct {
+        int line;
+        const char *m;
+        int simple, forbidden;
+        const char *normal;
+    } rows[] = {
+        { __LINE__, "GET", 1, 0, "GET" },
+        { __LINE__, "HEAD", 1, 0, "HEAD" },
+        { __LINE__, "POST", 1, 0, "POST" },
+        { __LINE__, "get", 0, 0, "GET" },
+        { __LINE__, "post", 0, 0, "POST" },
+        { __LINE__, "put", 0, 0, "PUT" },
+        { __LINE__, "Delete", 0, 0, "DELETE" },
+        { __LINE__, "options", 0, 0, "OPTIONS" },
+        { __LINE__, "patch", 0, 0, "patch" },
+        { __LINE__, "PATCH", 0, 0, "PATCH" },
+        { __LINE__, "CONNECT", 0, 1, "CONNECT" },
+        { __LINE__, "connect", 0, 1, "connect" },
+        { __LINE__, "Trace", 0, 1, "Trace" },
+        { __LINE__, "TRACK", 0, 1, "TRACK" },
+        { __LINE__, "TRACKS", 0, 0, "TRACKS" },
+        { __LINE__, "GETS", 0, 0, "GETS" },
+    };
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        check(cors_method_is_simple(rows[i].m) == rows[i].simple,
+              rows[i].line, "cors_method_is_simple(%s)", rows[i].m);
+        check(cors_method_is_forbidden(rows[i].m) == rows[i].forbidden,
+              rows[i].line, "cors_method_is_forbidden(%s)", rows[i].m);
+        check(!strcmp(cors_method_normalize(rows[i].m), rows[i].normal),
+              rows[i].line, "cors_method_normalize(%s) = %s, want %s",
+              rows[i].m, cors_method_normalize(rows[i].m), rows[i].normal);
+    }
+}
+
+/* ---- every refused header, for the log (docs/mod_cors.html#logging) ---- */
+
+static void test_headers_refused(void)
+{
+    static const struct {
+        int line;
+        const char *acrh;
+        int star;
+        apr_size_t max;
+        const char *want;
+    } rows[] = {
+        { __LINE__, "x-a, X-B,,x-c , x-a", 0, 200, "X-B x-c" },
+        { __LINE__, "X-B", 0, 200, "X-B" },
+        { __LINE__, "x-b, bad header, x-c", 0, 200, "x-b bad header x-c" },
+        { __LINE__, "x-b, x-c, x-d", 0, 5, "x-b..." },
+        { __LINE__, "x-b, x-c, x-d", 0, 7, "x-b x-c..." },
+        { __LINE__, "authorization, x-b, Authorization", 1, 200,
+          "authorization Authorization" },
+        { __LINE__, ",,,x-b,,,", 0, 200, "x-b" },
+    };
+    apr_array_header_t *names = apr_array_make(pool, 2, sizeof(char *));
+    apr_size_t i;
+
+    cors_names_add(names, "X-A");
+    for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        apr_size_t len = strlen(rows[i].acrh);
+        char *in = exact(rows[i].acrh, len);
+        const char *got = cors_request_headers_refused(pool, in, len, names,
+                                                       rows[i].star,
+                                                       rows[i].max);
+
+        check(!strcmp(got, rows[i].want), rows[i].line,
+              "cors_request_headers_refused(%s, max %d) = %s, want %s",
+              showz(rows[i].acrh), (int)rows[i].max, showz(got),
+              showz(rows[i].want));
+        free(in);
+    }
+}
+
+/* ---- lookalike probes of a regex (docs/mod_cors.html#safety) ---- */
+
+static void test_regex_probes(void)
+{
+    static const struct {
+        int line;
+        const char *re;
+        const char *host;           /* NULL: none can be read */
+        const char *probes;         /* space-separated, in order */
+    } rows[] = {
+        { __LINE__, "^https://(.+\\.)?api\\.example\\.com$",
+          "api.example.com",
+          "https://evilapi.example.com https://api.example.com.evil.test "
+          "http://api.example.com https://api.example.com." },
+        { __LINE__, "^https://[a-z.]+example.com$", "example.com",
+          "https://evilexample.com https://example.com.evil.test "
+          "https://examplexcom http://example.com https://example.com." },
+        { __LINE__, "^https://app.example.com$", "app.example.com",
+          "https://evilapp.example.com https://app.example.com.evil.test "
+          "https://appxexample.com https://app.examplexcom "
+          "http://app.example.com https://app.example.com." },
+        { __LINE__, "^http://localhost:[0-9]+$", "localhost",
+          "http://evillocalhost http://localhost.evil.test "
+          "http://localhost." },
+        { __LINE__, "^https?://([a-z]+\\.)?Example\\.COM$", "example.com",
+          "https://evilexample.com https://example.com.evil.test "
+          "http://example.com https://example.com." },
+        { __LINE__, "^(http|https)://[a-z]{2,3}\\.example\\.org(:8443)?$",
+          "example.org",
+          "https://evilexample.org https://example.org.evil.test "
+          "http://example.org https://example.org." },
+        /* a quantified letter is not literal */
+        { __LINE__, "^https://ab?c\\.example\\.net$", "c.example.net",
+          "https://evilc.example.net https://c.example.net.evil.test "
+          "http://c.example.net https://c.example.net." },
+        { __LINE__, "^https://[a-z]+$", NULL, NULL },
+        { __LINE__, "^https://\\d+$", NULL, NULL },
+        { __LINE__, "example\\.com", NULL, NULL },
+    };
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        apr_array_header_t *probes;
+        const char *host, *joined;
+        const char *err = cors_regex_probes(pool, rows[i].re, &host,
+                                            &probes);
+
+        if (rows[i].host == NULL) {
+            check(err != NULL && probes == NULL, rows[i].line,
+                  "cors_regex_probes(%s): read host %s", showz(rows[i].re),
+                  showz(host));
+            continue;
+        }
+        check(err == NULL && host && !strcmp(host, rows[i].host),
+              rows[i].line, "cors_regex_probes(%s): host %s, want %s (%s)",
+              showz(rows[i].re), showz(host), rows[i].host, showz(err));
+        joined = probes ? apr_array_pstrcat(pool, probes, ' ') : "";
+        check(!strcmp(joined, rows[i].probes), rows[i].line,
+              "cors_regex_probes(%s) = %s, want %s", showz(rows[i].re),
+              showz(joined), rows[i].probes);
+    }
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1402,6 +1544,9 @@ int main(void)
     test_origin_parse();
     test_set();
     test_set_exact();
+    test_methods();
+    test_headers_refused();
+    test_regex_probes();
 
     apr_pool_destroy(pool);
     apr_terminate();
