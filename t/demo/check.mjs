@@ -20,6 +20,7 @@ const ok = (cond, name, extra) => {
 // What each call must show, from conf/demo.conf: [call, outcome].
 const expected = [
     ["GET /demo/api/data.json", "allowed"],
+    ["PUT /demo/api/data.json with JSON (preflighted)", "allowed"],
     ["GET /demo/api/partner/data.json", "blocked"],
     ["PATCH /demo/api/data.json", "blocked"],
     ["GET /demo/api/data.json with credentials", "allowed"],
@@ -53,24 +54,41 @@ try {
         mark: tr.querySelector("td.mark").textContent,
         color: getComputedStyle(tr.querySelector("td.mark")).backgroundColor,
         detail: tr.querySelector("td.detail").textContent,
+        headers: tr.querySelector("td.headers").textContent,
     })));
     ok(rows.length === expected.length,
        `the table has ${expected.length} calls`, `it has ${rows.length}`);
     for (const [i, [call, outcome]] of expected.entries()) {
         const row = rows[i] || {};
+        // blocked by design is grey, not red: red means "not as intended"
         const mark = outcome === "allowed" ? "\u2714" : "\u2718";
         const color = outcome === "allowed" ? "rgb(46, 139, 62)"
-                                            : "rgb(192, 57, 43)";
+                                            : "rgb(107, 114, 128)";
         ok(row.call === call && row.expected === outcome
            && row.outcome === outcome && row.mark === mark
-           && row.color === color,
-           `${call}: ${outcome === "allowed" ? "green" : "red"} mark`,
+           && row.color === color
+           && (outcome === "allowed"
+               || row.detail.startsWith("blocked, as intended")),
+           `${call}: ${outcome === "allowed" ? "green mark"
+                       : "grey mark, blocked as intended"}`,
            JSON.stringify(row));
     }
+    const page_origin = new URL(url).origin;
+    const headers = (i) => (rows[i] || {}).headers || "";
+    ok(headers(0).includes("Verdict: allowed")
+       && headers(0).includes(`Access-Control-Allow-Origin: ${page_origin}`)
+       && headers(0).includes("Vary: Origin"),
+       "row 1 shows the headers behind its verdict", headers(0));
+    ok(headers(1).includes("Verdict: allowed")
+       && headers(1).includes("Access-Control-Allow-Methods: PUT,DELETE"),
+       "the preflighted PUT shows the preflight's headers", headers(1));
+    ok(headers(2).includes("Verdict: denied")
+       && !headers(2).includes("Access-Control-Allow-Origin"),
+       "the partner's row shows a denial and no ACAO", headers(2));
     const detail = (i) => (rows[i] || {}).detail || "";
     ok(detail(0).includes("HTTP 200") && detail(0).includes("another origin"),
        "the allowed call shows the API's JSON", detail(0));
-    ok(detail(5) === "X-Request-Id: demo-42",
+    ok(detail(6) === "X-Request-Id: demo-42",
        "the exposed header's value is shown", detail(5));
     const summary = await page.textContent("#summary");
     ok(summary === `${expected.length} of ${expected.length} calls ` +
