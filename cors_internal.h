@@ -74,6 +74,7 @@ typedef struct {
 
 /* Every field NULL: inherit.  The merge picks pointers and nothing else. */
 typedef struct {
+    int set;                            /* some directive set a field */
     cors_origins *origins;
     cors_list *methods;
     cors_list *headers;

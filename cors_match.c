@@ -429,8 +429,18 @@ void cors_set_add(apr_pool_t *p, cors_origin_set *set,
         set->wild_labels |= (apr_uint64_t)1 << (labels < 63 ? labels : 63);
     }
     else if (pat->port != CORS_PORT_ANY) {
-        apr_hash_set(set->full, cors_pattern_unparse(p, pat),
-                     APR_HASH_KEY_STRING, rule);
+        const char *full = cors_pattern_unparse(p, pat);
+
+        if (apr_hash_get(set->full, full, APR_HASH_KEY_STRING) == NULL) {
+            if (set->nsmall >= 0 && set->nsmall < CORS_SMALL_SET) {
+                set->small_len[set->nsmall] = strlen(full);
+                set->small[set->nsmall++] = full;
+            }
+            else {
+                set->nsmall = -1;
+            }
+        }
+        apr_hash_set(set->full, full, APR_HASH_KEY_STRING, rule);
     }
     set->count++;
 }
@@ -439,8 +449,18 @@ int cors_set_match_exact(const cors_origin_set *set, const char *s,
                          apr_size_t len)
 {
     char buf[CORS_ORIGIN_MAX];
+    int i;
 
-    if (len == 0 || len > sizeof(buf) || apr_hash_count(set->full) == 0) {
+    if (set->nsmall >= 0) {
+        for (i = 0; i < set->nsmall; i++) {
+            if (set->small_len[i] == len
+                && strncasecmp(set->small[i], s, len) == 0) {
+                return 1;
+            }
+        }
+        return 0;
+    }
+    if (len == 0 || len > sizeof(buf)) {
         return 0;
     }
     return apr_hash_get(set->full, cors_lower(buf, s, len), len) != NULL;

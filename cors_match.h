@@ -43,11 +43,20 @@ typedef struct {
     int host_is_ip;
 } cors_pattern;
 
+/*
+ * A few exact origins are compared directly, length first: cheaper than
+ * lower-casing and hashing the Origin.  More go to a hash.
+ */
+#define CORS_SMALL_SET 4
+
 /* Exact and "*." patterns, looked up by host: cost follows the Origin. */
 typedef struct {
     apr_hash_t *exact;          /* host -> cors_port_rule list */
     apr_hash_t *wild;           /* ".suffix" -> cors_port_rule list */
     apr_hash_t *full;           /* "scheme://host[:port]" of exact ones */
+    const char *small[CORS_SMALL_SET];  /* the same, while there are few */
+    apr_size_t small_len[CORS_SMALL_SET];
+    int nsmall;                 /* -1: too many, use full */
     apr_uint64_t wild_labels;   /* bit n: some "*." suffix has n labels */
     int count;
 } cors_origin_set;

@@ -52,6 +52,13 @@
 #include "apr_thread_mutex.h"
 #endif
 
+/* PCRE2's own message for a regex that does not compile, where httpd is
+ * linked with PCRE2 and its header is here (Makefile.apxs checks). */
+#ifdef CORS_HAVE_PCRE2
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#endif
+
 #include "cors_internal.h"
 
 module AP_MODULE_DECLARE_DATA cors_module;
@@ -116,12 +123,23 @@ static void *cors_create_dir_conf(apr_pool_t *p, char *dir)
     return apr_pcalloc(p, sizeof(cors_dir_conf));
 }
 
-/* Runs on every request: it only picks pointers. */
+/*
+ * Runs on every request: it only picks pointers.  Most sections set no
+ * CORS directive, and a merged configuration is never written to: then
+ * one side is the answer.
+ */
 static void *cors_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
 {
-    cors_dir_conf *base = basev, *add = addv;
-    cors_dir_conf *conf = apr_palloc(p, sizeof(*conf));
+    cors_dir_conf *base = basev, *add = addv, *conf;
 
+    if (!add->set) {
+        return base;
+    }
+    if (!base->set) {
+        return add;
+    }
+    conf = apr_palloc(p, sizeof(*conf));
+    conf->set = 1;
 #define CORS_PICK(f) conf->f = add->f ? add->f : base->f
     CORS_PICK(origins);
     CORS_PICK(methods);
@@ -213,8 +231,10 @@ static void cors_warn(cmd_parms *cmd, const char *msg)
  * inside <Limit> or <LimitExcept> would silently widen or drop it; and
  * values are separated by spaces, never commas.
  */
-static const char *cors_check_context(cmd_parms *cmd, const char *arg)
+static const char *cors_check_context(cmd_parms *cmd, void *dconf,
+                                      const char *arg)
 {
+    ((cors_dir_conf *)dconf)->set = 1;
     if (cmd->limited != -1) {
         return apr_psprintf(cmd->pool, "%s cannot be used inside <Limit> or "
                             "<LimitExcept>: a CORS policy applies to every "
@@ -371,7 +391,7 @@ static const char *cors_set_origin(cmd_parms *cmd, void *dconf,
     cors_dir_conf *conf = dconf;
     cors_origins *o;
     cors_pattern pat;
-    const char *err = cors_check_context(cmd, arg);
+    const char *err = cors_check_context(cmd, dconf, arg);
 
     if (err) {
         return err;
@@ -461,6 +481,29 @@ static int cors_regex_matches(const ap_regex_t *re, const char *s,
     return m[0].rm_so == 0 && (apr_size_t)m[0].rm_eo == strlen(s);
 }
 
+/* Why a regex does not compile, in PCRE's own words where possible. */
+static const char *cors_regex_error(cmd_parms *cmd, const char *arg)
+{
+#ifdef CORS_HAVE_PCRE2
+    int code;
+    PCRE2_SIZE offset;
+    PCRE2_UCHAR msg[256];
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)arg, PCRE2_ZERO_TERMINATED,
+                                   PCRE2_CASELESS, &code, &offset, NULL);
+
+    if (re == NULL) {
+        pcre2_get_error_message(code, msg, sizeof(msg));
+        return apr_psprintf(cmd->pool, "%s: regex '%s' does not compile: "
+                            "%s at offset %d", cmd->cmd->name, arg,
+                            (const char *)msg, (int)offset);
+    }
+    pcre2_code_free(re);
+#endif
+    return apr_psprintf(cmd->pool, "%s: regex '%s' does not compile (a "
+                        "start-of-pattern option such as (*UTF) cannot be "
+                        "used either)", cmd->cmd->name, arg);
+}
+
 /*
  * Probe a regex with origins no policy means to allow: unrelated sites
  * (it would then allow every site) and lookalikes of the host it names.
@@ -508,7 +551,7 @@ static const char *cors_set_origin_match(cmd_parms *cmd, void *dconf,
     cors_dir_conf *conf = dconf;
     cors_origins *o;
     cors_regex *cr;
-    const char *err = cors_check_context(cmd, NULL);
+    const char *err = cors_check_context(cmd, dconf, NULL);
 
     if (err) {
         return err;
@@ -531,9 +574,7 @@ static const char *cors_set_origin_match(cmd_parms *cmd, void *dconf,
                              AP_REG_ICASE);
     }
     if (cr->re == NULL) {
-        return apr_psprintf(cmd->pool, "%s: regex '%s' does not compile "
-                            "(a start-of-pattern option such as (*UTF) "
-                            "cannot be used either)", cmd->cmd->name, arg);
+        return cors_regex_error(cmd, arg);
     }
     cors_origins_text(cmd, o, arg);
     if (!strstr(arg, "://")) {
@@ -566,11 +607,12 @@ static int cors_has_method(const cors_list *methods, const char *m)
 }
 
 /* One value of CORSAllowMethods, CORSAllowHeaders or CORSExposeHeaders. */
-static const char *cors_list_add(cmd_parms *cmd, cors_list **slot,
-                                 const char *arg, int methods)
+static const char *cors_list_add(cmd_parms *cmd, cors_dir_conf *conf,
+                                 cors_list **slot, const char *arg,
+                                 int methods)
 {
     cors_list *list = *slot;
-    const char *joined, *err = cors_check_context(cmd, arg);
+    const char *joined, *err = cors_check_context(cmd, conf, arg);
 
     if (err) {
         return err;
@@ -618,20 +660,24 @@ static const char *cors_list_add(cmd_parms *cmd, cors_list **slot,
 static const char *cors_set_methods(cmd_parms *cmd, void *dconf,
                                     const char *arg)
 {
-    return cors_list_add(cmd, &((cors_dir_conf *)dconf)->methods, arg, 1);
+    cors_dir_conf *conf = dconf;
+
+    return cors_list_add(cmd, conf, &conf->methods, arg, 1);
 }
 
 static const char *cors_set_headers(cmd_parms *cmd, void *dconf,
                                     const char *arg)
 {
-    return cors_list_add(cmd, &((cors_dir_conf *)dconf)->headers, arg, 0);
+    cors_dir_conf *conf = dconf;
+
+    return cors_list_add(cmd, conf, &conf->headers, arg, 0);
 }
 
 static const char *cors_set_expose(cmd_parms *cmd, void *dconf,
                                    const char *arg)
 {
     cors_dir_conf *conf = dconf;
-    const char *err = cors_list_add(cmd, &conf->expose, arg, 0);
+    const char *err = cors_list_add(cmd, conf, &conf->expose, arg, 0);
 
     return err ? err : cors_check_section(cmd, conf);
 }
@@ -640,7 +686,7 @@ static const char *cors_set_credentials(cmd_parms *cmd, void *dconf,
                                         int flag)
 {
     cors_dir_conf *conf = dconf;
-    const char *err = cors_check_context(cmd, NULL);
+    const char *err = cors_check_context(cmd, dconf, NULL);
     int i;
 
     if (err) {
@@ -662,7 +708,7 @@ static const char *cors_set_max_age(cmd_parms *cmd, void *dconf,
 {
     cors_dir_conf *conf = dconf;
     apr_size_t len = strlen(arg);
-    const char *err = cors_check_context(cmd, arg);
+    const char *err = cors_check_context(cmd, dconf, arg);
     int seconds;
 
     if (err) {
@@ -688,7 +734,7 @@ static const char *cors_set_private_network(cmd_parms *cmd, void *dconf,
                                             int flag)
 {
     cors_dir_conf *conf = dconf;
-    const char *err = cors_check_context(cmd, NULL);
+    const char *err = cors_check_context(cmd, dconf, NULL);
 
     if (err) {
         return err;
@@ -701,7 +747,7 @@ static const char *cors_set_preflight_status(cmd_parms *cmd, void *dconf,
                                              const char *arg)
 {
     cors_dir_conf *conf = dconf;
-    const char *err = cors_check_context(cmd, arg);
+    const char *err = cors_check_context(cmd, dconf, arg);
 
     if (err) {
         return err;
@@ -718,7 +764,7 @@ static const char *cors_set_protection(cmd_parms *cmd, void *dconf,
                                        const char *arg)
 {
     cors_dir_conf *conf = dconf;
-    const char *err = cors_check_context(cmd, arg);
+    const char *err = cors_check_context(cmd, dconf, arg);
     int mode;
 
     if (err) {
@@ -1085,24 +1131,66 @@ static request_rec *cors_original(request_rec *r)
     return r;
 }
 
+/*
+ * What the decision reads from the request.  An actual request needs only
+ * Origin (one lookup); a preflight or cross-origin protection needs up to
+ * seven headers, found in one pass over headers_in.  As apr_table_get, the
+ * first of a name counts (httpd has joined repeated lines already).
+ */
 static void cors_read_input(request_rec *r, const cors_dir_conf *conf,
                             cors_input *in)
 {
-    apr_table_t *t = r->headers_in;
+    const apr_array_header_t *arr;
+    const apr_table_entry_t *e;
+    int i, protect = conf->protect
+                     && conf->protect->value != CORS_PROTECT_OFF;
 
     memset(in, 0, sizeof(*in));
     in->method = r->method;
-    in->origin = apr_table_get(t, "Origin");
-    if (r->method_number == M_OPTIONS && in->origin) {
-        in->acrm = apr_table_get(t, "Access-Control-Request-Method");
-        in->acrh = apr_table_get(t, "Access-Control-Request-Headers");
-        in->acrpn = apr_table_get(t,
-                                  "Access-Control-Request-Private-Network");
+    if (r->method_number != M_OPTIONS && !protect) {
+        in->origin = apr_table_get(r->headers_in, "Origin");
+        return;
     }
-    if (conf->protect && conf->protect->value != CORS_PROTECT_OFF) {
-        in->sec_fetch_site = apr_table_get(t, "Sec-Fetch-Site");
-        in->upgrade = apr_table_get(t, "Upgrade");
-        in->host = apr_table_get(t, "Host");
+    arr = apr_table_elts(r->headers_in);
+    e = (const apr_table_entry_t *)arr->elts;
+    for (i = 0; i < arr->nelts; i++) {
+        const char *k = e[i].key, **slot = NULL;
+
+        if (k == NULL) {
+            continue;
+        }
+        switch (k[0] | 0x20) {
+        case 'o':
+            slot = !strcasecmp(k, "Origin") ? &in->origin : NULL;
+            break;
+        case 'a':
+            if (!strncasecmp(k, "Access-Control-Request-", 23)) {
+                k += 23;
+                slot = !strcasecmp(k, "Method") ? &in->acrm
+                     : !strcasecmp(k, "Headers") ? &in->acrh
+                     : !strcasecmp(k, "Private-Network") ? &in->acrpn
+                     : NULL;
+            }
+            break;
+        case 's':
+            slot = protect && !strcasecmp(k, "Sec-Fetch-Site")
+                   ? &in->sec_fetch_site : NULL;
+            break;
+        case 'u':
+            slot = protect && !strcasecmp(k, "Upgrade") ? &in->upgrade
+                                                        : NULL;
+            break;
+        case 'h':
+            slot = protect && !strcasecmp(k, "Host") ? &in->host : NULL;
+            break;
+        }
+        if (slot && *slot == NULL) {
+            *slot = e[i].val;
+        }
+    }
+    if (in->origin == NULL || r->method_number != M_OPTIONS) {
+        /* not a preflight: its headers mean nothing */
+        in->acrm = in->acrh = in->acrpn = NULL;
     }
 }
 
@@ -1160,7 +1248,9 @@ static void cors_unset_all(apr_table_t *t)
     int i;
 
     for (i = 0; i < arr->nelts; i++) {
-        if (e[i].key && !strncasecmp(e[i].key, "Access-Control-", 15)) {
+        /* the first letter rules out nearly every header cheaply */
+        if (e[i].key && (e[i].key[0] | 0x20) == 'a'
+            && !strncasecmp(e[i].key, "Access-Control-", 15)) {
             /* unset compacts the array: look at index i again */
             apr_table_unset(t, e[i].key);
             i--;

@@ -3,7 +3,7 @@
 # Debian or Ubuntu, when it is missing.  Does nothing when all is there.
 set -eu
 
-pkgs="make gcc libc6-dev apache2 apache2-dev libpsl-dev publicsuffix"
+pkgs="make gcc libc6-dev apache2 apache2-dev libpsl-dev libpcre2-dev publicsuffix"
 if [ "${1:-}" = test ]; then
     pkgs="$pkgs libapache2-mod-perl2 libwww-perl curl clang libclang-rt-14-dev"
     pkgs="$pkgs chromium dpkg-dev debhelper wrk valgrind"

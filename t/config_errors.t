@@ -216,8 +216,6 @@ EOF
     } ],
 );
 
-plan tests => 3 * @bad + 2 * @contexts + 2 * (@good + @good_raw);
-
 for my $case (@bad) {
     my ($lines, @must) = @$case;
     (my $label = $lines) =~ s/\n/ + /g;
@@ -253,3 +251,5 @@ for my $case (@good_raw) {
     is($rc, 0, "-t passes: $label") or diag($out);
     like($out, qr/Syntax OK/, '... Syntax OK');
 }
+
+done_testing();

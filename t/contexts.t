@@ -15,8 +15,6 @@ use lib 't/lib';
 use CorsTest qw(once has_token no_ac_headers preflight log_mark log_since
                 private_httpd stop_httpd);
 
-plan tests => 5 * 16 + 5;
-
 my $docroot = Apache::Test::vars('documentroot');
 
 # The directive set is the same in every context; only the names differ.
@@ -134,3 +132,5 @@ check_context('.htaccess', '/cfg/ctx/ht/index.html', 'ht', 333);
                      'https://noinfo.ctx.example', 'PUT');
     is($res->code, 500, 'AllowOverride Indexes: a preflight gets 500 too');
 }
+
+done_testing();

@@ -317,13 +317,6 @@ my @big = (
      200, $ok],
 );
 
-my $checks = 0;
-$checks += 2 * (defined $_ ? 3 : 2) for map { $_->[1] ? 1 : undef } @origins;
-$checks += 2 * (defined $_->[2] ? 3 : 2) for @raw;
-$checks += ($_->[1] ? 3 : 2) for @methods, @headers;
-$checks += (defined $_->[3] ? 3 : 2) + 3 for @big;
-plan tests => $checks + 2;
-
 for my $o (@origins) {
     my ($origin, $allowed) = @$o;
     my $want = $allowed ? trim($origin) : undef;
@@ -463,3 +456,5 @@ sub printable {
 sub send_req {
     return raw(build(@_));
 }
+
+done_testing();

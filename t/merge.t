@@ -15,8 +15,6 @@ use lib 't/lib';
 use CorsTest qw(once once_eq has_token no_ac_headers preflight log_mark
                 log_since private_httpd stop_httpd);
 
-plan tests => 73;
-
 my $A = 'https://a.merge.example';      # the parent's only origin
 my $B = 'https://b.merge.example';
 
@@ -287,3 +285,5 @@ EOF
 
     stop_httpd($srv);
 }
+
+done_testing();

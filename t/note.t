@@ -54,8 +54,6 @@ my @cases = (
      ['Sec-Fetch-Site' => 'same-origin'], 'none'],
 );
 
-plan tests => scalar @cases;
-
 my $n = 0;
 for my $c (@cases) {
     my ($name, $method, $path, $headers, $want) = @$c;
@@ -78,3 +76,5 @@ sub note_for {
     }
     return 'no log line';
 }
+
+done_testing();

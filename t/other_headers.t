@@ -22,13 +22,11 @@ use Apache::TestRequest qw(GET OPTIONS);
 
 use lib 't/lib';
 use CorsTest qw(list_of has_token vary_count ac_names preflight
-                int_actual_allowed int_preflight_allowed);
+                int_actual_allowed int_preflight_allowed int_denied);
 
 my $app  = 'https://app.example';
 my $sub  = 'https://cdn.example.org';
 my $evil = 'https://evil.example';
-
-plan tests => 2 * (2 * 8 + 2 * 5) + 11 + 2 * 5 + 5;
 
 # 200: both "Header set" (onsuccess) and "Header always" apply.
 # 404: only "Header always" applies.
@@ -76,12 +74,8 @@ for my $h ([Origin => $evil, 'Access-Control-Request-Method' => 'PUT'],
            [Origin => $app, 'Access-Control-Request-Method' => 'PATCH']) {
     my $label = "denied preflight under Header directives ($h->[1] $h->[3])";
     my $res = OPTIONS '/int/hdr/file.txt', @$h;
-    is($res->code, 403, "$label: 403");
+    int_denied($res, 403, $label);
     is_deeply([$res->header('X-Int-Hdr')], ['on'], "$label: mod_headers ran");
-    ok(!defined $res->header('Access-Control-Allow-Origin'),
-       "$label: no ACAO (not x)");
-    is_deeply(ac_names($res), [], "$label: no Access-Control-* header");
-    is(vary_count($res, 'Origin'), 1, "$label: Origin once in Vary");
 }
 
 # Control: the same Header lines where the module is not active reach
@@ -98,3 +92,5 @@ for my $h ([Origin => $evil, 'Access-Control-Request-Method' => 'PUT'],
     is(vary_count($res, 'Origin'), 0, "$label: no Origin in Vary");
     is(vary_count($res, 'Accept'), 1, "$label: Vary Accept");
 }
+
+done_testing();

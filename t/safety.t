@@ -178,6 +178,19 @@ for my $re ('^https://([a-z0-9-]+\.)?example\.com$',
        'a host-only regex is warned about') or diag($out);
 }
 
+# --- a regex never allows null: only CORSAllowOrigin null does ------------
+
+{
+    my $res = GET('/safe/nullre/', Origin => 'null');
+    ok(no_ac_headers($res), 'a regex that names null does not allow it')
+        or diag($res->as_string);
+    $res = preflight('/safe/nullre/', 'null', 'GET');
+    is($res->code, 403, '... nor its preflight');
+    $res = GET('/safe/nullre/', Origin => 'https://app.example.com');
+    is(once($res, $acao), 'https://app.example.com',
+       '... while the regex allows its other origin');
+}
+
 # --- 4. (*ACCEPT) cannot escape the anchoring -----------------------------
 
 {
@@ -275,6 +288,11 @@ for my $c (['/safe/always/', 'PUT', 204], ['/safe/always/s200/', 'PUT', 200],
     ($rc, $out) = httpd_t(in_directory(
         "CORSAllowOrigin https://a.example\nCORSAllowHeaders * Authorization"));
     is($rc, 0, 'CORSAllowHeaders * Authorization is accepted') or diag($out);
+    ($rc, $out) = httpd_t(in_directory(
+        'CORSAllowOriginMatch "^https://(app\.example\.com$"'));
+    ok($rc != 0 && $out =~ /does not compile: missing closing parenthesis at offset \d+/,
+       'a regex that does not compile: PCRE\'s message and the offset')
+        or diag($out);
     for my $bad ('CORSAllowMethods GET,PUT',
                  'CORSAllowOrigin https://a.example, https://b.example',
                  'CORSAllowHeaders X-A,X-B') {

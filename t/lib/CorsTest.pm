@@ -33,7 +33,7 @@ our @EXPORT_OK = qw(
     log_mark log_since conf_where
     private_httpd stop_httpd
     httpd_t scratch_dir in_directory
-    int_actual_allowed int_preflight_allowed
+    int_actual_allowed int_preflight_allowed int_denied
 );
 
 # --- response headers ---
@@ -158,6 +158,20 @@ sub int_preflight_allowed {
     Test::More::is(vary_count($res, 'Origin'), 1,
                    "$label: Origin once in Vary");
     Test::More::is($res->content, '', "$label: no body");
+}
+
+# int_denied($res, $status, $label): 3 assertions on a response that
+# grants nothing: the status, no Access-Control-* header at all (not one
+# that a script, backend or Header directive set), and Origin once in
+# Vary.
+sub int_denied {
+    my ($res, $status, $label) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    Test::More::is($res->code, $status, "$label: status $status");
+    Test::More::is_deeply(ac_names($res), [],
+                          "$label: no Access-Control-* header");
+    Test::More::is(vary_count($res, 'Origin'), 1,
+                   "$label: Origin once in Vary");
 }
 
 # --- requests ---
