@@ -693,7 +693,7 @@ static const char *cors_regex_host(apr_pool_t *p, const char *s,
         apr_size_t next = i + 1;
 
         if (c == '\\' && i + 1 < len && (s[i + 1] == '.' || s[i + 1] == '-')) {
-            ch = s[i + 1];
+            ch = (unsigned char)s[i + 1];
             next = i + 2;
         }
         else if (c && (apr_isalnum(c) || c == '-' || c == '_' || c == '.')) {
@@ -772,10 +772,8 @@ const char *cors_regex_probes(apr_pool_t *p, const char *regex,
     }
     /* the scheme it names, in its longest form ("https?" is https) */
     n = sep - regex;
-    if (n >= 5 && !strncasecmp(sep - 5, "https", 5)) {
-        scheme = "https";
-    }
-    else if (n >= 6 && !strncasecmp(sep - 6, "https?", 6)) {
+    if ((n >= 5 && !strncasecmp(sep - 5, "https", 5))
+        || (n >= 6 && !strncasecmp(sep - 6, "https?", 6))) {
         scheme = "https";
     }
     else if (n >= 4 && !strncasecmp(sep - 4, "http", 4)) {

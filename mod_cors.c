@@ -968,7 +968,7 @@ static void cors_decide_preflight(apr_pool_t *p, const cors_dir_conf *conf,
     const cors_list *methods = conf->methods, *headers = conf->headers;
     const char *method = in->acrm, *acrh = in->acrh, *bad;
     apr_size_t badlen;
-    int credentials, unsafe, malformed;
+    int credentials, unsafe = 0, malformed = 0;
 
     d->vary = CORS_PREFLIGHT_VARY;
     cors_decided_by(d, "CORSAllowOrigin", &conf->origins->where,

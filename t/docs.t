@@ -101,6 +101,20 @@ my @outside;
 for my $k (sort keys %file) {
     ok(defined $text{$k}, "$file{$k} can be read");
 }
+
+# One version, written in cors_internal.h; the rest repeat it.
+{
+    my ($version) = (slurp("$top/cors_internal.h") // '') =~
+        /^#define MOD_CORS_VERSION "([^"]+)"/m;
+    my ($deb) = (slurp("$top/debian/changelog") // '') =~
+        /^libapache2-mod-cors \(([^)]+)\)/;
+    my ($log) = (slurp("$top/CHANGELOG.md") // '') =~ /^## (\S+)/m;
+    ok(defined $version, "MOD_CORS_VERSION is $version");
+    is($deb, $version, 'debian/changelog\'s first entry is that version');
+    is($log, $version, 'CHANGELOG.md\'s first entry is that version');
+    like($text{html} // '', qr/\(version \Q$version\E;/,
+         'the manual names that version');
+}
 ok(@names > 0, 'the command table of mod_cors.c has directives')
     or diag("no AP_INIT_* line found in $file{c}");
 

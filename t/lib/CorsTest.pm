@@ -261,7 +261,7 @@ sub mod_cors_so {
 my @running;    # the pids of the private httpds
 
 # private_httpd($nports, $body): a second httpd with the test server's
-# event MPM and authz_core, mod_cors from the build directory, listening
+# MPM, authz_core and (where they are shared) unixd and the log modules, mod_cors from the build directory, listening
 # on $nports free loopback ports, and a DocumentRoot with index.html
 # ("private").  $body is the rest of its configuration, or a sub that
 # gets the ports and returns it.  Returns { pid, ports, dir } once every
@@ -283,7 +283,7 @@ sub private_httpd {
     my ($root, @load) = ('');
     while (<$base>) {
         $root = $1 if /^\s*ServerRoot\s+"?([^"\s]+)"?/;
-        if (/^\s*LoadModule\s+(mpm_event_module|authz_core_module)\s+"?([^"\s]+)"?/) {
+        if (/^\s*LoadModule\s+((?:mpm_\w+|authz_core|unixd|log_config|logio|version)_module)\s+"?([^"\s]+)"?/) {
             my ($mod, $path) = ($1, $2);
             $path = "$root/$path" unless $path =~ m{^/};
             push @load, qq{LoadModule $mod "$path"};
