@@ -379,7 +379,9 @@ static int cors_status_handler(request_rec *r)
     cors_check c;
     int bad = 0, check, is_auto;
 
-    if (strcmp(r->handler, "cors-status")) {
+    /* runs for every request: the first byte rules out most */
+    if (r->handler == NULL || r->handler[0] != 'c'
+        || strcmp(r->handler, "cors-status")) {
         return DECLINED;
     }
     r->allowed = AP_METHOD_BIT << M_GET;

@@ -153,7 +153,6 @@ typedef struct {
 int cors_active(const cors_dir_conf *conf);
 void cors_decide(apr_pool_t *p, const cors_dir_conf *conf,
                  const cors_input *in, cors_decision *d);
-const char *cors_where_text(apr_pool_t *p, const cors_where *w);
 
 /* cors_diag.c: counters, the cors-status handler, DUMP_CORS. */
 void cors_diag_count(const cors_dir_conf *conf, int note);

@@ -183,11 +183,6 @@ static int cors_first_time(const char *key)
     return first;
 }
 
-const char *cors_where_text(apr_pool_t *p, const cors_where *w)
-{
-    return apr_psprintf(p, "%s:%d", w->file, w->line);
-}
-
 /* Where the directive being read is: its file and line. */
 static void cors_where_set(cmd_parms *cmd, cors_where *w)
 {
@@ -874,7 +869,7 @@ static int cors_judge_origin(const cors_origins *o, const char *origin)
  * else why it is refused.
  */
 static const char *cors_protect_refuses(const cors_dir_conf *conf,
-                                        const cors_input *in)
+                                        const cors_input *in, int *verdict)
 {
     const char *sfs = in->sec_fetch_site, *o = in->origin;
     cors_origin parsed;
@@ -886,10 +881,11 @@ static const char *cors_protect_refuses(const cors_dir_conf *conf,
                                                 "websocket"))) {
         return NULL;
     }
-    if (o && cors_has_origins(conf) && strcmp(o, "null")) {
-        int v = cors_judge_origin(conf->origins, o);
-
-        if (v == CORS_ORIGIN_ALLOWED || v == CORS_ORIGIN_UNSAFE) {
+    if (o && cors_has_origins(conf) && strcmp(o, "null")
+        && !conf->origins->any) {
+        *verdict = cors_judge_origin(conf->origins, o);
+        if (*verdict == CORS_ORIGIN_ALLOWED
+            || *verdict == CORS_ORIGIN_UNSAFE) {
             return NULL;
         }
     }
@@ -916,19 +912,22 @@ static const char *cors_protect_refuses(const cors_dir_conf *conf,
 
 /*
  * The Access-Control-Allow-Origin value, or NULL; *malformed tells the
- * two reasons for NULL apart.
+ * two reasons for NULL apart.  *verdict is the origin's judgement when
+ * cross-origin protection has made it already (else -1).
  */
 static const char *cors_allow_origin(const cors_dir_conf *conf,
-                                     const char *origin, int *unsafe,
-                                     int *malformed)
+                                     const char *origin, int verdict,
+                                     int *unsafe, int *malformed)
 {
-    int v;
+    int v = verdict;
 
     if (conf->origins->any) {
         *unsafe = 1;
         return "*";
     }
-    v = cors_judge_origin(conf->origins, origin);
+    if (v < 0) {
+        v = cors_judge_origin(conf->origins, origin);
+    }
     *unsafe = v == CORS_ORIGIN_UNSAFE;
     if (v == CORS_ORIGIN_ALLOWED || v == CORS_ORIGIN_UNSAFE) {
         return origin;
@@ -963,7 +962,8 @@ static void cors_decided_by(cors_decision *d, const char *directive,
 }
 
 static void cors_decide_preflight(apr_pool_t *p, const cors_dir_conf *conf,
-                                  const cors_input *in, cors_decision *d)
+                                  const cors_input *in, int verdict,
+                                  cors_decision *d)
 {
     const cors_list *methods = conf->methods, *headers = conf->headers;
     const char *method = in->acrm, *acrh = in->acrh, *bad;
@@ -973,8 +973,8 @@ static void cors_decide_preflight(apr_pool_t *p, const cors_dir_conf *conf,
     d->vary = CORS_PREFLIGHT_VARY;
     cors_decided_by(d, "CORSAllowOrigin", &conf->origins->where,
                     conf->origins->text);
-    d->field[CORS_ACAO] = cors_allow_origin(conf, in->origin, &unsafe,
-                                            &malformed);
+    d->field[CORS_ACAO] = cors_allow_origin(conf, in->origin, verdict,
+                                            &unsafe, &malformed);
     if (d->field[CORS_ACAO] == NULL) {
         d->note = malformed ? CORS_NOTE_PREFLIGHT_MALFORMED
                             : CORS_NOTE_PREFLIGHT_ORIGIN;
@@ -1040,8 +1040,9 @@ denied:
     memset(d->field, 0, sizeof(d->field));
 }
 
-static void cors_decide_actual(apr_pool_t *p, const cors_dir_conf *conf,
-                               const cors_input *in, cors_decision *d)
+static void cors_decide_actual(const cors_dir_conf *conf,
+                               const cors_input *in, int verdict,
+                               cors_decision *d)
 {
     int unsafe = 0, malformed = 0;
 
@@ -1059,7 +1060,8 @@ static void cors_decide_actual(apr_pool_t *p, const cors_dir_conf *conf,
         d->vary = "Origin";
         if (in->origin) {
             d->field[CORS_ACAO] = cors_allow_origin(conf, in->origin,
-                                                    &unsafe, &malformed);
+                                                    verdict, &unsafe,
+                                                    &malformed);
         }
         if (d->field[CORS_ACAO] && cors_credentials(conf, unsafe, d)) {
             d->field[CORS_ACAC] = "true";
@@ -1084,12 +1086,12 @@ static void cors_decide_actual(apr_pool_t *p, const cors_dir_conf *conf,
 void cors_decide(apr_pool_t *p, const cors_dir_conf *conf,
                  const cors_input *in, cors_decision *d)
 {
-    int report = 0;
+    int report = 0, verdict = -1;
 
     memset(d, 0, sizeof(*d));
     d->note = CORS_NOTE_UNSET;
     if (conf->protect && conf->protect->value != CORS_PROTECT_OFF) {
-        const char *why = cors_protect_refuses(conf, in);
+        const char *why = cors_protect_refuses(conf, in, &verdict);
 
         if (why) {
             d->offending = why;
@@ -1106,10 +1108,10 @@ void cors_decide(apr_pool_t *p, const cors_dir_conf *conf,
     }
     if (cors_has_origins(conf)) {
         if (in->origin && in->acrm && !strcmp(in->method, "OPTIONS")) {
-            cors_decide_preflight(p, conf, in, d);
+            cors_decide_preflight(p, conf, in, verdict, d);
         }
         else {
-            cors_decide_actual(p, conf, in, d);
+            cors_decide_actual(conf, in, verdict, d);
         }
     }
     if (report) {
@@ -1132,65 +1134,58 @@ static request_rec *cors_original(request_rec *r)
 }
 
 /*
- * What the decision reads from the request.  An actual request needs only
- * Origin (one lookup); a preflight or cross-origin protection needs up to
- * seven headers, found in one pass over headers_in.  As apr_table_get, the
- * first of a name counts (httpd has joined repeated lines already).
+ * What the decision reads from the request, and no more: Origin always;
+ * a preflight's own headers, found in one pass over headers_in (they
+ * share their first 23 bytes, which defeats apr_table_get's index);
+ * for cross-origin protection, Upgrade on a safe method and
+ * Sec-Fetch-Site and Host on the others (and on a WebSocket handshake).
  */
 static void cors_read_input(request_rec *r, const cors_dir_conf *conf,
                             cors_input *in)
 {
-    const apr_array_header_t *arr;
-    const apr_table_entry_t *e;
-    int i, protect = conf->protect
-                     && conf->protect->value != CORS_PROTECT_OFF;
+    apr_table_t *t = r->headers_in;
 
     memset(in, 0, sizeof(*in));
     in->method = r->method;
-    if (r->method_number != M_OPTIONS && !protect) {
-        in->origin = apr_table_get(r->headers_in, "Origin");
-        return;
-    }
-    arr = apr_table_elts(r->headers_in);
-    e = (const apr_table_entry_t *)arr->elts;
-    for (i = 0; i < arr->nelts; i++) {
-        const char *k = e[i].key, **slot = NULL;
+    in->origin = apr_table_get(t, "Origin");
+    if (r->method_number == M_OPTIONS && in->origin) {
+        const apr_array_header_t *arr = apr_table_elts(t);
+        const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
+        int i;
 
-        if (k == NULL) {
-            continue;
-        }
-        switch (k[0] | 0x20) {
-        case 'o':
-            slot = !strcasecmp(k, "Origin") ? &in->origin : NULL;
-            break;
-        case 'a':
-            if (!strncasecmp(k, "Access-Control-Request-", 23)) {
-                k += 23;
-                slot = !strcasecmp(k, "Method") ? &in->acrm
-                     : !strcasecmp(k, "Headers") ? &in->acrh
-                     : !strcasecmp(k, "Private-Network") ? &in->acrpn
-                     : NULL;
+        for (i = 0; i < arr->nelts; i++) {
+            const char *k = e[i].key;
+            apr_size_t len;
+
+            if (k == NULL || (k[0] | 0x20) != 'a'
+                || (len = strlen(k)) < 29
+                || strncasecmp(k, "Access-Control-Request-", 23)) {
+                continue;
             }
-            break;
-        case 's':
-            slot = protect && !strcasecmp(k, "Sec-Fetch-Site")
-                   ? &in->sec_fetch_site : NULL;
-            break;
-        case 'u':
-            slot = protect && !strcasecmp(k, "Upgrade") ? &in->upgrade
-                                                        : NULL;
-            break;
-        case 'h':
-            slot = protect && !strcasecmp(k, "Host") ? &in->host : NULL;
-            break;
-        }
-        if (slot && *slot == NULL) {
-            *slot = e[i].val;
+            if (len == 29 && !in->acrm && !strcasecmp(k + 23, "Method")) {
+                in->acrm = e[i].val;
+            }
+            else if (len == 30 && !in->acrh
+                     && !strcasecmp(k + 23, "Headers")) {
+                in->acrh = e[i].val;
+            }
+            else if (len == 38 && !in->acrpn
+                     && !strcasecmp(k + 23, "Private-Network")) {
+                in->acrpn = e[i].val;
+            }
         }
     }
-    if (in->origin == NULL || r->method_number != M_OPTIONS) {
-        /* not a preflight: its headers mean nothing */
-        in->acrm = in->acrh = in->acrpn = NULL;
+    if (conf->protect && conf->protect->value != CORS_PROTECT_OFF) {
+        int safe = r->method_number == M_GET
+                   || r->method_number == M_OPTIONS;
+
+        if (safe) {
+            in->upgrade = apr_table_get(t, "Upgrade");
+        }
+        if (!safe || in->upgrade) {
+            in->sec_fetch_site = apr_table_get(t, "Sec-Fetch-Site");
+            in->host = apr_table_get(t, "Host");
+        }
     }
 }
 
