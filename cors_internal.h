@@ -57,6 +57,7 @@ typedef struct {
     int any;                            /* "*" */
     int null;                           /* "null" */
     int none;                           /* "none" */
+    int allows;                         /* not empty: the module acts */
     cors_where where;                   /* the section's first such line */
 } cors_origins;
 
@@ -147,6 +148,7 @@ typedef struct {
     const char *allows;                 /* what it allows */
     const char *withheld;               /* credentials withheld beside it */
     int refused;                        /* 403 before the handler */
+    int write;                          /* the filter writes the fields */
 } cors_decision;
 
 /* mod_cors.c: the decisions real requests and the checker share. */

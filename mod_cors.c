@@ -264,9 +264,10 @@ static int cors_origins_empty(const cors_origins *o)
         && !o->regexes->nelts;
 }
 
+/* Per request: o->allows is cors_origins_empty() worked out when read. */
 static int cors_has_origins(const cors_dir_conf *conf)
 {
-    return conf->origins && !cors_origins_empty(conf->origins);
+    return conf->origins && conf->origins->allows;
 }
 
 int cors_active(const cors_dir_conf *conf)
@@ -407,7 +408,7 @@ static const char *cors_set_origin(cmd_parms *cmd, void *dconf,
         if (!cors_origins_empty(o)) {
             return cors_conflict(cmd, arg);
         }
-        o->any = 1;
+        o->any = o->allows = 1;
         o->unsafe = "CORSAllowOrigin *";
         cors_origins_text(cmd, o, arg);
         return cors_check_section(cmd, conf);
@@ -417,7 +418,7 @@ static const char *cors_set_origin(cmd_parms *cmd, void *dconf,
     }
     cors_origins_text(cmd, o, arg);
     if (!strcmp(arg, "null")) {
-        o->null = 1;
+        o->null = o->allows = 1;
         if (!o->unsafe) {
             o->unsafe = "CORSAllowOrigin null (any page can send it)";
         }
@@ -434,6 +435,7 @@ static const char *cors_set_origin(cmd_parms *cmd, void *dconf,
                             cmd->cmd->name, arg, err);
     }
     APR_ARRAY_PUSH(o->patterns, cors_pattern) = pat;
+    o->allows = 1;
     /* checked once here: a policy may list thousands of origins */
     if (cors_pattern_under_public_suffix(&pat)) {
         cors_set_add(cmd->pool, o->suffix_set, &pat);
@@ -571,6 +573,7 @@ static const char *cors_set_origin_match(cmd_parms *cmd, void *dconf,
     if (cr->re == NULL) {
         return cors_regex_error(cmd, arg);
     }
+    o->allows = 1;
     cors_origins_text(cmd, o, arg);
     if (!strstr(arg, "://")) {
         cors_warn(cmd, apr_psprintf(cmd->pool, "regex '%s' has no '://': "
@@ -1099,14 +1102,17 @@ void cors_decide(apr_pool_t *p, const cors_dir_conf *conf,
                             &conf->protect->where, conf->protect->text);
             if (conf->protect->value == CORS_PROTECT_ON) {
                 d->note = CORS_NOTE_PROTECT_REFUSED;
-                d->refused = 1;
+                d->refused = d->write = 1;
                 d->vary = CORS_PROTECT_VARY;
                 return;
             }
             report = 1;
         }
     }
+    /* where only cross-origin protection is on, the module touches no
+     * header of a request it lets through */
     if (cors_has_origins(conf)) {
+        d->write = 1;
         if (in->origin && in->acrm && !strcmp(in->method, "OPTIONS")) {
             cors_decide_preflight(p, conf, in, verdict, d);
         }
@@ -1243,9 +1249,14 @@ static void cors_unset_all(apr_table_t *t)
     int i;
 
     for (i = 0; i < arr->nelts; i++) {
-        /* the first letter rules out nearly every header cheaply */
-        if (e[i].key && (e[i].key[0] | 0x20) == 'a'
-            && !strncasecmp(e[i].key, "Access-Control-", 15)) {
+        const char *k = e[i].key;
+
+        /* "acces" rules out every other header, Accept-* included,
+         * cheaply; in this order, each test stops at a short key's NUL */
+        if (k && (k[0] | 0x20) == 'a' && (k[1] | 0x20) == 'c'
+            && (k[2] | 0x20) == 'c' && (k[3] | 0x20) == 'e'
+            && (k[4] | 0x20) == 's'
+            && !strncasecmp(k, "Access-Control-", 15)) {
             /* unset compacts the array: look at index i again */
             apr_table_unset(t, e[i].key);
             i--;
@@ -1308,8 +1319,7 @@ static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     const cors_decision *d = cors_decision_of(f->r);
 
     ap_remove_output_filter(f);
-    if (d->refused || cors_has_origins(ap_get_module_config(
-            cors_original(f->r)->per_dir_config, &cors_module))) {
+    if (d->write) {
         cors_write_headers(f->r, d);
     }
     return ap_pass_brigade(f->next, bb);
@@ -1327,9 +1337,8 @@ static void cors_insert_filter(request_rec *r)
     }
     orig = cors_original(r);
     d = ap_get_module_config(orig->request_config, &cors_module);
-    if ((d && d->refused)
-        || cors_has_origins(ap_get_module_config(orig->per_dir_config,
-                                                 &cors_module))) {
+    if (d ? d->write : cors_has_origins(ap_get_module_config(
+                           orig->per_dir_config, &cors_module))) {
         ap_add_output_filter_handle(cors_filter_handle, NULL, r,
                                     r->connection);
     }
