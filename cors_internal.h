@@ -125,8 +125,14 @@ extern const char *const cors_note_names[CORS_NNOTES];
      || (n) == CORS_NOTE_ACTUAL_ORIGIN || (n) == CORS_NOTE_ACTUAL_MALFORMED \
      || (n) == CORS_NOTE_PROTECT_REFUSED)
 
-/* What a request brings to a decision; NULL fields are absent. */
+/*
+ * What a request brings to a decision; NULL fields are absent.  A real
+ * request also gives its headers, so that what only some steps need
+ * (Sec-Fetch-Site, Host) is looked up only when they are reached; the
+ * checker gives every value and no table.
+ */
 typedef struct {
+    apr_table_t *headers;       /* the request's headers_in, or NULL */
     const char *method;         /* the request's own */
     const char *origin;
     const char *acrm;           /* Access-Control-Request-Method */

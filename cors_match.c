@@ -463,7 +463,14 @@ int cors_set_match_exact(const cors_origin_set *set, const char *s,
     if (len == 0 || len > sizeof(buf)) {
         return 0;
     }
-    return apr_hash_get(set->full, cors_lower(buf, s, len), len) != NULL;
+    /* browsers send lower case: copy only a value that is not */
+    if (apr_hash_get(set->full, s, len)) {
+        return 1;
+    }
+    for (i = 0; i < (int)len && !apr_isupper(s[i]); i++) {
+    }
+    return i < (int)len
+           && apr_hash_get(set->full, cors_lower(buf, s, len), len) != NULL;
 }
 
 static int cors_rules_match(const cors_port_rule *rule, const cors_origin *o)
@@ -626,6 +633,19 @@ int cors_request_headers_allowed(const char *acrh, apr_size_t len,
 int cors_method_is_simple(const char *m)
 {
     return !strcmp(m, "GET") || !strcmp(m, "HEAD") || !strcmp(m, "POST");
+}
+
+int cors_method_is_safe(const char *m)
+{
+    switch (m[0]) {
+    case 'G':
+        return !strcmp(m, "GET");
+    case 'H':
+        return !strcmp(m, "HEAD");
+    case 'O':
+        return !strcmp(m, "OPTIONS");
+    }
+    return 0;
 }
 
 const char *cors_method_normalize(const char *m)

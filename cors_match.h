@@ -148,6 +148,7 @@ int cors_request_headers_allowed(const char *acrh, apr_size_t len,
  * CONNECT, TRACE and TRACK are forbidden methods browsers never send.
  */
 int cors_method_is_simple(const char *m);
+int cors_method_is_safe(const char *m);         /* GET, HEAD, OPTIONS */
 const char *cors_method_normalize(const char *m);
 int cors_method_is_forbidden(const char *m);
 

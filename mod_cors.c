@@ -874,14 +874,12 @@ static int cors_judge_origin(const cors_origins *o, const char *origin)
 static const char *cors_protect_refuses(const cors_dir_conf *conf,
                                         const cors_input *in, int *verdict)
 {
-    const char *sfs = in->sec_fetch_site, *o = in->origin;
+    const char *sfs = in->sec_fetch_site, *host = in->host, *o = in->origin;
     cors_origin parsed;
-    int safe = !strcmp(in->method, "GET") || !strcmp(in->method, "HEAD")
-               || !strcmp(in->method, "OPTIONS");
 
     /* a WebSocket handshake carries cookies to any origin: unsafe */
-    if (safe && !(in->upgrade && ap_find_token(NULL, in->upgrade,
-                                                "websocket"))) {
+    if (cors_method_is_safe(in->method)
+        && !(in->upgrade && ap_find_token(NULL, in->upgrade, "websocket"))) {
         return NULL;
     }
     if (o && cors_has_origins(conf) && strcmp(o, "null")
@@ -892,6 +890,9 @@ static const char *cors_protect_refuses(const cors_dir_conf *conf,
             return NULL;
         }
     }
+    if (in->headers) {
+        sfs = apr_table_get(in->headers, "Sec-Fetch-Site");
+    }
     if (sfs && *sfs) {
         if (!strcmp(sfs, "same-origin") || !strcmp(sfs, "none")) {
             return NULL;
@@ -901,12 +902,15 @@ static const char *cors_protect_refuses(const cors_dir_conf *conf,
     if (o == NULL) {
         return NULL;
     }
+    if (in->headers) {
+        host = apr_table_get(in->headers, "Host");
+    }
     if (cors_origin_parse(o, strlen(o), &parsed) && !parsed.is_null
-        && in->host) {
+        && host) {
         const char *hostport = parsed.host;
         apr_size_t len = strlen(o) - (hostport - o);
 
-        if (strlen(in->host) == len && !strncasecmp(hostport, in->host, len)) {
+        if (strlen(host) == len && !strncasecmp(hostport, host, len)) {
             return NULL;
         }
     }
@@ -1142,9 +1146,9 @@ static request_rec *cors_original(request_rec *r)
 /*
  * What the decision reads from the request, and no more: Origin always;
  * a preflight's own headers, found in one pass over headers_in (they
- * share their first 23 bytes, which defeats apr_table_get's index);
- * for cross-origin protection, Upgrade on a safe method and
- * Sec-Fetch-Site and Host on the others (and on a WebSocket handshake).
+ * share their first 23 bytes, which defeats apr_table_get's index); for
+ * cross-origin protection, Upgrade on a safe method, and the table for
+ * the steps that need more.
  */
 static void cors_read_input(request_rec *r, const cors_dir_conf *conf,
                             cors_input *in)
@@ -1182,15 +1186,10 @@ static void cors_read_input(request_rec *r, const cors_dir_conf *conf,
         }
     }
     if (conf->protect && conf->protect->value != CORS_PROTECT_OFF) {
-        int safe = r->method_number == M_GET
-                   || r->method_number == M_OPTIONS;
-
-        if (safe) {
+        /* Sec-Fetch-Site and Host come from here when a step needs them */
+        in->headers = t;
+        if (r->method_number == M_GET || r->method_number == M_OPTIONS) {
             in->upgrade = apr_table_get(t, "Upgrade");
-        }
-        if (!safe || in->upgrade) {
-            in->sec_fetch_site = apr_table_get(t, "Sec-Fetch-Site");
-            in->host = apr_table_get(t, "Host");
         }
     }
 }

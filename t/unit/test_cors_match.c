@@ -1390,25 +1390,28 @@ static void test_methods(void)
     static const struct {
         int line;
         const char *m;
-        int simple, forbidden;
+        int simple, forbidden, safe;
         const char *normal;
     } rows[] = {
-        { __LINE__, "GET", 1, 0, "GET" },
-        { __LINE__, "HEAD", 1, 0, "HEAD" },
-        { __LINE__, "POST", 1, 0, "POST" },
-        { __LINE__, "get", 0, 0, "GET" },
-        { __LINE__, "post", 0, 0, "POST" },
-        { __LINE__, "put", 0, 0, "PUT" },
-        { __LINE__, "Delete", 0, 0, "DELETE" },
-        { __LINE__, "options", 0, 0, "OPTIONS" },
-        { __LINE__, "patch", 0, 0, "patch" },
-        { __LINE__, "PATCH", 0, 0, "PATCH" },
-        { __LINE__, "CONNECT", 0, 1, "CONNECT" },
-        { __LINE__, "connect", 0, 1, "connect" },
-        { __LINE__, "Trace", 0, 1, "Trace" },
-        { __LINE__, "TRACK", 0, 1, "TRACK" },
-        { __LINE__, "TRACKS", 0, 0, "TRACKS" },
-        { __LINE__, "GETS", 0, 0, "GETS" },
+        { __LINE__, "GET", 1, 0, 1, "GET" },
+        { __LINE__, "HEAD", 1, 0, 1, "HEAD" },
+        { __LINE__, "POST", 1, 0, 0, "POST" },
+        { __LINE__, "OPTIONS", 0, 0, 1, "OPTIONS" },
+        { __LINE__, "get", 0, 0, 0, "GET" },
+        { __LINE__, "post", 0, 0, 0, "POST" },
+        { __LINE__, "put", 0, 0, 0, "PUT" },
+        { __LINE__, "Delete", 0, 0, 0, "DELETE" },
+        { __LINE__, "options", 0, 0, 0, "OPTIONS" },
+        { __LINE__, "patch", 0, 0, 0, "patch" },
+        { __LINE__, "PATCH", 0, 0, 0, "PATCH" },
+        { __LINE__, "CONNECT", 0, 1, 0, "CONNECT" },
+        { __LINE__, "connect", 0, 1, 0, "connect" },
+        { __LINE__, "Trace", 0, 1, 0, "Trace" },
+        { __LINE__, "TRACK", 0, 1, 0, "TRACK" },
+        { __LINE__, "TRACKS", 0, 0, 0, "TRACKS" },
+        { __LINE__, "GETS", 0, 0, 0, "GETS" },
+        { __LINE__, "HEADER", 0, 0, 0, "HEADER" },
+        { __LINE__, "", 0, 0, 0, "" },
     };
     apr_size_t i;
 
@@ -1417,6 +1420,8 @@ static void test_methods(void)
               rows[i].line, "cors_method_is_simple(%s)", rows[i].m);
         check(cors_method_is_forbidden(rows[i].m) == rows[i].forbidden,
               rows[i].line, "cors_method_is_forbidden(%s)", rows[i].m);
+        check(cors_method_is_safe(rows[i].m) == rows[i].safe,
+              rows[i].line, "cors_method_is_safe(%s)", rows[i].m);
         check(!strcmp(cors_method_normalize(rows[i].m), rows[i].normal),
               rows[i].line, "cors_method_normalize(%s) = %s, want %s",
               rows[i].m, cors_method_normalize(rows[i].m), rows[i].normal);
