@@ -20,7 +20,7 @@ use URI::Escape qw(uri_escape);
 
 use lib 't/lib';
 use CorsTest qw(ac_names file_lines private_httpd stop_httpd httpd_t
-                scratch_dir conf_where);
+                scratch_dir conf_where note_for);
 
 my $docroot = Apache::Test::vars('documentroot');
 my $htaccess = catfile($docroot, qw(diaght .htaccess));
@@ -59,18 +59,7 @@ my @table = (
 );
 
 my $ua = Apache::TestRequest::user_agent();
-my $note_log = catfile(Apache::Test::vars('t_logs'), 'note_log');
 
-sub note_for {
-    my ($id) = @_;
-    for (1 .. 50) {
-        for (file_lines($note_log)) {
-            return $1 if /^\Q$id\E (\S+)$/;
-        }
-        sleep 0.1;
-    }
-    return 'no log line';
-}
 
 # what a real request got: the Access-Control-* lines, sorted
 sub ac_lines {
@@ -240,7 +229,7 @@ unlink $htaccess;
 # --- exact counters over several children, reset by a graceful restart -----
 
 {
-    my $srv = private_httpd(1, <<'EOF');
+    my $srv = private_httpd(1, <<'EOF', children => 1);
 ServerLimit 4
 StartServers 3
 ThreadsPerChild 4

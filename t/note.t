@@ -6,9 +6,10 @@ use warnings FATAL => 'all';
 
 use Apache::Test qw(-withtestmore);
 use Apache::TestRequest qw(GET OPTIONS POST);
-use Time::HiRes qw(usleep);
 
-my $log = Apache::Test::vars('t_logs') . '/note_log';
+use lib 't/lib';
+use CorsTest qw(note_for);
+
 my $ok = 'https://app.example';
 my $pf = 'Access-Control-Request-Method';
 
@@ -63,18 +64,5 @@ for my $c (@cases) {
     is(note_for($id), $want, $name);
 }
 
-# The access log is written after the response: wait for the line.
-sub note_for {
-    my $id = shift;
-    for (1 .. 50) {
-        open my $fh, '<', $log or die "$log: $!";
-        while (<$fh>) {
-            return $1 if /^\Q$id\E (\S+)$/;
-        }
-        close $fh;
-        usleep(100_000);
-    }
-    return 'no log line';
-}
 
 done_testing();

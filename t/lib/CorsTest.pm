@@ -30,7 +30,7 @@ our @EXPORT_OK = qw(
     once once_eq header_count list_of has_token vary_count
     ac_names no_ac_headers
     preflight raw file_lines
-    log_mark log_since conf_where
+    log_mark log_since conf_where note_for
     private_httpd stop_httpd
     httpd_t scratch_dir in_directory
     int_actual_allowed int_preflight_allowed int_denied
@@ -235,6 +235,22 @@ sub log_since {
     return $text;
 }
 
+# note_for($id): the CORS note of the request sent with "X-Test-Id: $id",
+# from t/logs/note_log (t/conf/note.conf.in logs "%{X-Test-Id}i
+# %{CORS}n" for every request).  The access log is written after the
+# response: it waits up to 5 s for the line.
+sub note_for {
+    my ($id) = @_;
+    my $log = catfile(Apache::Test::vars('t_logs'), 'note_log');
+    for (1 .. 50) {
+        for (file_lines($log)) {
+            return $1 if /^\Q$id\E (\S+)$/;
+        }
+        Time::HiRes::sleep(0.1);
+    }
+    return 'no log line';
+}
+
 # conf_where($name, $regex, $after): "file:line" of the first line of the
 # generated t/conf/$name (e.g. 'config.conf') that matches $regex -- after
 # the first line that matches $after, if given -- as httpd reports where
@@ -260,15 +276,17 @@ sub mod_cors_so {
 
 my @running;    # the pids of the private httpds
 
-# private_httpd($nports, $body): a second httpd with the test server's
+# private_httpd($nports, $body, %opt): a second httpd with the test server's
 # MPM, authz_core and (where they are shared) unixd and the log modules, mod_cors from the build directory, listening
 # on $nports free loopback ports, and a DocumentRoot with index.html
 # ("private").  $body is the rest of its configuration, or a sub that
 # gets the ports and returns it.  Returns { pid, ports, dir } once every
-# port answers (or httpd has exited).  Stop it with stop_httpd; any
+# port answers (or httpd has exited).  children => 1: the test needs real
+# child processes, so under scripts/valgrind (which runs every httpd as
+# one "valgrind httpd -X" process) it gets the real httpd.  Stop it with stop_httpd; any
 # left running is stopped when the test ends.
 sub private_httpd {
-    my ($nports, $body) = @_;
+    my ($nports, $body, %opt) = @_;
     my $dir = tempdir(CLEANUP => 1);
     my @probes = map {
         IO::Socket::INET->new(Listen => 1, LocalAddr => '127.0.0.1',
@@ -327,7 +345,8 @@ EOF
         open STDOUT, '>', "$dir/stdout";
         open STDERR, '>&', \*STDOUT;
         no warnings 'exec';
-        exec Apache::Test::vars('httpd'), '-f', $conf, '-DFOREGROUND';
+        exec(($opt{children} && $ENV{MOD_CORS_REAL_HTTPD})
+             || Apache::Test::vars('httpd'), '-f', $conf, '-DFOREGROUND');
         POSIX::_exit(127);
     }
     for (1 .. 100) {
