@@ -311,12 +311,25 @@ static cors_origins *cors_origins_get(cmd_parms *cmd, cors_dir_conf *conf)
     return o;
 }
 
-/* Keep the values as written, for messages: "allows ..." */
+/*
+ * Keep the values as written, for messages ("which allows ..."), up to
+ * the CORS_TEXT_MAX bytes they show: a section may list thousands of
+ * origins, and copying the whole text at each would cost their square.
+ */
+#define CORS_TEXT_MAX 200
+
 static void cors_origins_text(cmd_parms *cmd, cors_origins *o,
                               const char *arg)
 {
-    o->text = o->text ? apr_pstrcat(cmd->pool, o->text, " ", arg, NULL)
-                      : apr_pstrdup(cmd->pool, arg);
+    if (o->text == NULL) {
+        o->text = apr_pstrdup(cmd->pool, arg);
+    }
+    else if (strlen(o->text) < CORS_TEXT_MAX) {
+        o->text = apr_pstrcat(cmd->pool, o->text, " ", arg, NULL);
+    }
+    else if (o->text[strlen(o->text) - 1] != '.') {
+        o->text = apr_pstrcat(cmd->pool, o->text, " ...", NULL);
+    }
 }
 
 static int cors_credentials_on(const cors_dir_conf *conf)
@@ -854,13 +867,20 @@ static int cors_judge_origin(const cors_origins *o, const char *origin)
             }
             unsafe = 1;
         }
-        else if (limited && cors_first_time(apr_psprintf(
-                     o->regexes->pool, "limit %s:%d",
-                     cr->where.file, cr->where.line))) {
-            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, ap_server_conf, "CORS002: %s:%d:"
-                         " CORSAllowOriginMatch '%s' hit its match limit on "
-                         "an Origin; counted as no match (logged once per "
-                         "child)", cr->where.file, cr->where.line, cr->text);
+        else if (limited) {
+            /* no allocation here: the configuration's pool is shared by
+             * every thread; the registry copies the key once */
+            char key[512];
+
+            apr_snprintf(key, sizeof(key), "limit %s:%d", cr->where.file,
+                         cr->where.line);
+            if (cors_first_time(key)) {
+                ap_log_error(APLOG_MARK, APLOG_WARNING, 0, ap_server_conf,
+                             "CORS002: %s:%d: CORSAllowOriginMatch '%s' hit "
+                             "its match limit on an Origin; counted as no "
+                             "match (logged once per child)",
+                             cr->where.file, cr->where.line, cr->text);
+            }
         }
     }
     return unsafe ? CORS_ORIGIN_UNSAFE : CORS_ORIGIN_DENIED;

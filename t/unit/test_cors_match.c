@@ -2,8 +2,9 @@
 
 /*
  * Unit tests for cors_match.c, derived from the manual
- * (docs/mod_cors.html: #origins, #requests, #checks, #safety).  No framework: every check that
- * fails prints one line with file:line and its input, and the last line
+ * (docs/mod_cors.html: #origins, #requests, #checks, #safety).  No
+ * framework: every check that fails prints one line with file:line and
+ * its input, and the last line
  * is "N passed, N failed".  The exit status is 1 if any check failed.
  *
  * Inputs to the functions that take a length are copied into a malloc'd
