@@ -26,6 +26,9 @@ my $loc_origin = conf_where('config.conf',
                             qr{CORSAllowOrigin https://loc\.dbg\.example});
 my $vh_origin = conf_where('config.conf',
                            qr{CORSAllowOrigin https://vh\.ctx\.example});
+my $protect_on = conf_where('note.conf', qr{CORSCrossOriginProtection On});
+my $protect_report = conf_where('note.conf',
+                                qr{CORSCrossOriginProtection ReportOnly});
 my $acrm = 'Access-Control-Request-Method';
 
 # [ label, request, origin, status, level, note, offending values, where
@@ -77,6 +80,15 @@ my @cases = (
     [ '<Location>: denied', \&GET, 'https://loc-no.nope.example', 404,
       'info', 'actual:denied:origin', [], "CORSAllowOrigin at $loc_origin",
       [], '/cfg/dbgloc/x' ],
+    [ 'cross-origin protection refuses', \&POST,
+      'https://prot-no.nope.example', 403, 'info', 'protect:refused',
+      ['Sec-Fetch-Site'], "CORSCrossOriginProtection at $protect_on",
+      [ 'Sec-Fetch-Site' => 'cross-site', content => 'x=1' ],
+      '/note/protect/' ],
+    [ 'cross-origin protection reports', \&POST,
+      'https://prot-rep.nope.example', 404, 'info', 'protect:report',
+      ['Origin'], "CORSCrossOriginProtection at $protect_report",
+      [ content => 'x=1' ], '/note/report/' ],
 );
 
 # the lines the module wrote: everything tagged [cors:...] but warnings
