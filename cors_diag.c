@@ -316,12 +316,21 @@ static void cors_print_check(request_rec *r, const cors_check *c, int html)
     }
     else {
         ap_rprintf(r, "<h2>Check</h2>\n<p>%s %s from %s: <b>%s</b> (%s)%s%s"
-                   "</p>\n<pre>", ap_escape_html(r->pool, in.method),
+                   "</p>\n", ap_escape_html(r->pool, in.method),
                    ap_escape_html(r->pool, c->url),
                    ap_escape_html(r->pool, c->origin ? c->origin : "-"),
                    cors_verdict(d.note), d.note == CORS_NOTE_UNSET ? "-"
                    : cors_note_names[d.note], d.offending ? ": " : "",
                    d.offending ? ap_escape_html(r->pool, d.offending) : "");
+        if (d.directive) {
+            ap_rprintf(r, "<p>Decided by %s %s, which allows "
+                       "<code>%s</code>.</p>\n", d.directive,
+                       d.by ? ap_escape_html(r->pool, apr_psprintf(r->pool,
+                                 "at %s:%d", d.by->file, d.by->line))
+                            : "(not set)",
+                       ap_escape_html(r->pool, d.allows ? d.allows : ""));
+        }
+        ap_rputs("<pre>", r);
         for (i = 0; i < CORS_NFIELDS; i++) {
             if (d.field[i]) {
                 ap_rprintf(r, "%s: %s\n", cors_field_names[i],

@@ -194,6 +194,13 @@ for my $c (@table) {
        'HTML checker: hostile input is escaped');
     ok(index($res->content, '&lt;script&gt;') >= 0,
        '... and shown escaped');
+    $res = GET('/cors-status?check&url=/diag/index.html&origin='
+               . 'https://app.diag.example&method=PUT&headers=X-Token,X-No');
+    my $at = conf_where('diag.conf', qr/CORSAllowHeaders X-Token/);
+    ok(index($res->content, "Decided by CORSAllowHeaders at $at, which "
+                            . 'allows <code>X-Token,Content-Type</code>') >= 0,
+       'HTML checker: the deciding directive, its line, what it allows')
+        or diag($res->content);
     $res = GET('/cors-status?check&auto&url=/diag/&origin='
                . ('a' x 5000));
     is($res->code, 400, 'a parameter over the bound: 400, nothing evaluated');
