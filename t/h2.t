@@ -1,8 +1,9 @@
 # Over cleartext HTTP/2 (h2c with prior knowledge, through curl) the
 # module gives the same CORS answers as over HTTP/1.1: for preflights
 # (allowed, denied by origin, method and header) and actual requests
-# (allowed, denied, no Origin, 404, HEAD, two Origin fields), the status
-# and every Access-Control-* and Vary header are what the manual says, and
+# (allowed, denied, no Origin, 404, HEAD, two Origin fields), cross-origin
+# protection and a regex under its match limit, the status and every
+# Access-Control-* and Vary header are what the manual says, and
 # identical over both protocols.  curl must really speak HTTP/2: a curl
 # without it fails this test, it does not skip it.
 use strict;
@@ -83,6 +84,22 @@ my @cases = (
             'access-control-expose-headers' => qr/^x-total$/i }, 'Origin'],
     ['two Origin fields',
      ['-H', "Origin: $app", '-H', "Origin: $app"], 200, {}, 'Origin'],
+    ['protection refuses a cross-site POST',
+     ['-d', 'x=1', '-H', 'Sec-Fetch-Site: cross-site',
+      '-H', 'Origin: https://evil.example'],
+     403, {}, 'Origin, Sec-Fetch-Site', '/h2/protect/data.txt'],
+    ['protection passes a POST from a trusted origin',
+     ['-d', 'x=1', '-H', 'Sec-Fetch-Site: cross-site', '-H', "Origin: $app"],
+     200, { 'access-control-allow-origin' => $app,
+            'access-control-allow-credentials' => 'true',
+            'access-control-expose-headers' => qr/^x-total$/i }, 'Origin',
+     '/h2/protect/data.txt'],
+    ['protection passes a same-origin POST',
+     ['-d', 'x=1', '-H', 'Sec-Fetch-Site: same-origin'],
+     200, {}, 'Origin', '/h2/protect/data.txt'],
+    ['a backtracking regex and a near-miss Origin: bounded, denied',
+     ['-H', 'Origin: https://' . ('a' x 40) . '.example.co'],
+     200, {}, 'Origin', '/h2/redos/data.txt'],
 );
 
 # per case: protocol used, status, headers as expected, each once,
