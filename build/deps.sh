@@ -6,7 +6,7 @@ set -eu
 pkgs="make gcc libc6-dev apache2 apache2-dev libpsl-dev libpcre2-dev publicsuffix"
 if [ "${1:-}" = test ]; then
     pkgs="$pkgs libapache2-mod-perl2 libwww-perl curl clang libclang-rt-14-dev"
-    pkgs="$pkgs chromium dpkg-dev debhelper wrk valgrind cppcheck clang-tidy"
+    pkgs="$pkgs chromium dpkg-dev debhelper wrk valgrind cppcheck clang-tidy clang-tools-14"
     # the browser suite needs node and npm; any recent install will do
     command -v npm >/dev/null 2>&1 || pkgs="$pkgs nodejs npm"
 fi
