@@ -34,6 +34,7 @@ ServerRoot "$state"
 Define MOD_CORS_WWW "$www"
 LoadModule mpm_event_module $HTTPD_MODULES/mod_mpm_event.so
 LoadModule authz_core_module $HTTPD_MODULES/mod_authz_core.so
+LoadModule authz_host_module $HTTPD_MODULES/mod_authz_host.so
 LoadModule mime_module $HTTPD_MODULES/mod_mime.so
 LoadModule dir_module $HTTPD_MODULES/mod_dir.so
 LoadModule headers_module $HTTPD_MODULES/mod_headers.so
