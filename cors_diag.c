@@ -253,17 +253,25 @@ static const char *cors_verdict(int note)
     return CORS_NOTE_IS_DENIAL(note) ? "denied" : "allowed";
 }
 
-/* A value for a text/plain line: no control character gets through. */
-static const char *cors_plain(apr_pool_t *p, const char *s)
+/*
+ * The Access-Control-* and Vary lines a real request would get, escaped
+ * for the page or for a text/plain line (no control character passes).
+ */
+static void cors_print_headers(request_rec *r, const cors_decision *d,
+                               int html)
 {
-    char *out = apr_pstrdup(p, s), *c;
+    int i;
 
-    for (c = out; *c; c++) {
-        if (apr_iscntrl(*c)) {
-            *c = '?';
+    for (i = 0; i < CORS_NFIELDS; i++) {
+        if (d->field[i]) {
+            ap_rprintf(r, "%s: %s\n", cors_field_names[i],
+                       html ? ap_escape_html(r->pool, d->field[i])
+                            : ap_escape_logitem(r->pool, d->field[i]));
         }
     }
-    return out;
+    if (d->vary) {
+        ap_rprintf(r, "Vary: %s\n", d->vary);
+    }
 }
 
 static void cors_print_check(request_rec *r, const cors_check *c, int html)
@@ -272,6 +280,7 @@ static void cors_print_check(request_rec *r, const cors_check *c, int html)
     const cors_dir_conf *conf = ap_get_module_config(rr->per_dir_config,
                                                      &cors_module);
     const cors_where *set_by[9];
+    const int nset = sizeof(set_by) / sizeof(set_by[0]);
     cors_input in;
     cors_decision d;
     int i;
@@ -301,16 +310,8 @@ static void cors_print_check(request_rec *r, const cors_check *c, int html)
         ap_rprintf(r, "Verdict: %s\nReason: %s\n", cors_verdict(d.note),
                    d.note == CORS_NOTE_UNSET ? "-"
                                              : cors_note_names[d.note]);
-        for (i = 0; i < CORS_NFIELDS; i++) {
-            if (d.field[i]) {
-                ap_rprintf(r, "%s: %s\n", cors_field_names[i],
-                           cors_plain(r->pool, d.field[i]));
-            }
-        }
-        if (d.vary) {
-            ap_rprintf(r, "Vary: %s\n", d.vary);
-        }
-        for (i = 0; i < 9; i++) {
+        cors_print_headers(r, &d, 0);
+        for (i = 0; i < nset; i++) {
             cors_print_set_by(r, set_by[i], 0);
         }
     }
@@ -331,17 +332,9 @@ static void cors_print_check(request_rec *r, const cors_check *c, int html)
                        ap_escape_html(r->pool, d.allows ? d.allows : ""));
         }
         ap_rputs("<pre>", r);
-        for (i = 0; i < CORS_NFIELDS; i++) {
-            if (d.field[i]) {
-                ap_rprintf(r, "%s: %s\n", cors_field_names[i],
-                           ap_escape_html(r->pool, d.field[i]));
-            }
-        }
-        if (d.vary) {
-            ap_rprintf(r, "Vary: %s\n", d.vary);
-        }
+        cors_print_headers(r, &d, 1);
         ap_rputs("</pre>\n<table border=\"1\">\n", r);
-        for (i = 0; i < 9; i++) {
+        for (i = 0; i < nset; i++) {
             cors_print_set_by(r, set_by[i], 1);
         }
         ap_rputs("</table>\n", r);

@@ -158,7 +158,6 @@ typedef struct {
 } cors_decision;
 
 /* mod_cors.c: the decisions real requests and the checker share. */
-int cors_active(const cors_dir_conf *conf);
 void cors_decide(apr_pool_t *p, const cors_dir_conf *conf,
                  const cors_input *in, cors_decision *d);
 

@@ -663,6 +663,18 @@ const char *cors_method_normalize(const char *m)
     return m;
 }
 
+int cors_method_listed(const apr_array_header_t *names, const char *m)
+{
+    int i;
+
+    for (i = 0; i < names->nelts; i++) {
+        if (!strcmp(APR_ARRAY_IDX(names, i, const char *), m)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int cors_method_is_forbidden(const char *m)
 {
     return !strcasecmp(m, "CONNECT") || !strcasecmp(m, "TRACE")

@@ -151,6 +151,8 @@ int cors_method_is_simple(const char *m);
 int cors_method_is_safe(const char *m);         /* GET, HEAD, OPTIONS */
 const char *cors_method_normalize(const char *m);
 int cors_method_is_forbidden(const char *m);
+/* Is m one of the names, compared case-sensitively (patch is not PATCH)? */
+int cors_method_listed(const apr_array_header_t *names, const char *m);
 
 /*
  * Every element of an Access-Control-Request-Headers value that the

@@ -270,7 +270,7 @@ static int cors_has_origins(const cors_dir_conf *conf)
     return conf->origins && conf->origins->allows;
 }
 
-int cors_active(const cors_dir_conf *conf)
+static int cors_active(const cors_dir_conf *conf)
 {
     return cors_has_origins(conf)
         || (conf->protect && conf->protect->value != CORS_PROTECT_OFF);
@@ -605,18 +605,6 @@ static const char *cors_set_origin_match(cmd_parms *cmd, void *dconf,
     return cors_check_section(cmd, conf);
 }
 
-static int cors_has_method(const cors_list *methods, const char *m)
-{
-    int i;
-
-    for (i = 0; i < methods->names->nelts; i++) {
-        if (!strcmp(APR_ARRAY_IDX(methods->names, i, const char *), m)) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 /* One value of CORSAllowMethods, CORSAllowHeaders or CORSExposeHeaders. */
 static const char *cors_list_add(cmd_parms *cmd, cors_dir_conf *conf,
                                  cors_list **slot, const char *arg,
@@ -649,7 +637,7 @@ static const char *cors_list_add(cmd_parms *cmd, cors_dir_conf *conf,
                             "browsers never send it cross-origin",
                             cmd->cmd->name, arg);
     }
-    else if (!cors_has_method(list, cors_method_normalize(arg))) {
+    else if (!cors_method_listed(list->names, cors_method_normalize(arg))) {
         APR_ARRAY_PUSH(list->names, const char *) =
             cors_method_normalize(arg);
     }
@@ -1010,7 +998,7 @@ static void cors_decide_preflight(apr_pool_t *p, const cors_dir_conf *conf,
     /* A listed method is a token and not forbidden (the directive checked
      * it): only "*" needs these checks. */
     if (!(cors_method_is_simple(method)
-          || (methods && cors_has_method(methods, method))
+          || (methods && cors_method_listed(methods->names, method))
           || (methods && methods->star
               && cors_is_token(method, strlen(method))
               && !cors_method_is_forbidden(method)))) {

@@ -13,14 +13,13 @@ use Apache::Test qw(-withtestmore);
 use Apache::TestRequest qw(GET OPTIONS POST);
 use Apache::TestUtil qw(t_write_file);
 use File::Spec::Functions qw(catfile);
-use HTTP::Request ();
 use IO::Socket::INET ();
 use Time::HiRes qw(sleep);
 use URI::Escape qw(uri_escape);
 
 use lib 't/lib';
 use CorsTest qw(ac_names file_lines private_httpd stop_httpd httpd_t
-                scratch_dir conf_where note_for);
+                scratch_dir conf_where note_for request);
 
 my $docroot = Apache::Test::vars('documentroot');
 my $htaccess = catfile($docroot, qw(diaght .htaccess));
@@ -58,7 +57,6 @@ my @table = (
     [ '/elsewhere/', 'https://app.example', 'GET' ],
 );
 
-my $ua = Apache::TestRequest::user_agent();
 
 
 # what a real request got: the Access-Control-* lines, sorted
@@ -83,9 +81,7 @@ for my $c (@table) {
         push @h, 'Access-Control-Request-Method' => $method;
         push @h, 'Access-Control-Request-Headers' => $acrh if defined $acrh;
     }
-    my $real = $ua->request(HTTP::Request->new(
-        $preflight ? 'OPTIONS' : $method,
-        Apache::TestRequest::resolve_url($url), [@h]));
+    my $real = request($preflight ? 'OPTIONS' : $method, $url, @h);
     my $note = note_for($id);
 
     my $q = '/cors-status?check&auto&url=' . uri_escape($url)

@@ -12,20 +12,12 @@ use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
 use Apache::TestRequest ();
 use File::Spec::Functions qw(catfile);
-use HTTP::Request ();
 use Time::HiRes qw(sleep);
 
 use lib 't/lib';
-use CorsTest qw(no_ac_headers vary_count raw file_lines);
+use CorsTest qw(no_ac_headers vary_count raw file_lines request);
 
 my $hostport = Apache::TestRequest::hostport();
-my $ua = Apache::TestRequest::user_agent();
-
-sub send_req {
-    my ($method, $path, @headers) = @_;
-    my $url = Apache::TestRequest::resolve_url($path);
-    return $ua->request(HTTP::Request->new($method, $url, [@headers]));
-}
 
 # --- the oracle: docs/mod_cors.html#protection, step by step ---------------
 
@@ -86,7 +78,7 @@ for my $m (@modes) {
                 my @h = ('X-Test-Id' => $id);
                 push @h, 'Sec-Fetch-Site' => $sfs if defined $sfs;
                 push @h, Origin => $origin if defined $origin;
-                my $res = send_req($method, $path, @h);
+                my $res = request($method, $path, @h);
                 my $label = sprintf '%s: %s, Sec-Fetch-Site %s, Origin %s',
                     $mode, $method, $sfs // '(none)', $origin // '(none)';
                 if ($want) {
@@ -129,7 +121,7 @@ for my $m (@modes) {
 for my $c (['websocket', 1], ['WebSocket', 1], ['h2c', 0],
            ['foo, websocket', 1]) {
     my ($upgrade, $unsafe) = @$c;
-    my $res = send_req('GET', '/prot/on/index.html', Upgrade => $upgrade,
+    my $res = request('GET', '/prot/on/index.html', Upgrade => $upgrade,
                        Connection => 'Upgrade',
                        'Sec-Fetch-Site' => 'cross-site',
                        Origin => 'https://evil.example');
@@ -142,7 +134,7 @@ for my $c (['websocket', 1], ['WebSocket', 1], ['h2c', 0],
     }
 }
 {
-    my $res = send_req('GET', '/prot/on/index.html', Upgrade => 'websocket',
+    my $res = request('GET', '/prot/on/index.html', Upgrade => 'websocket',
                        Connection => 'Upgrade',
                        'Sec-Fetch-Site' => 'same-origin');
     isnt($res->code, 403, 'a same-origin WebSocket handshake passes');
@@ -152,24 +144,24 @@ for my $c (['websocket', 1], ['WebSocket', 1], ['h2c', 0],
 
 {
     my $record = catfile(Apache::Test::vars('t_logs'), 'prot_record');
-    my $res = send_req('POST', '/prot/on/cgi/int-record',
+    my $res = request('POST', '/prot/on/cgi/int-record',
                        'Sec-Fetch-Site' => 'cross-site',
                        Origin => 'https://evil.example',
                        'Content-Type' => 'application/x-www-form-urlencoded');
     sleep 0.3;
     ok($res->code == 403 && !file_lines($record),
        'a refused POST to a CGI script: 403, the script never ran');
-    $res = send_req('POST', '/prot/on/cgi/int-record',
+    $res = request('POST', '/prot/on/cgi/int-record',
                     'Sec-Fetch-Site' => 'same-origin');
     sleep 0.3;
     ok($res->code == 200 && scalar(file_lines($record)) == 1,
        '... the same POST from the same origin runs it');
 
-    $res = send_req('POST', '/prot/on/auth/index.html',
+    $res = request('POST', '/prot/on/auth/index.html',
                     'Sec-Fetch-Site' => 'cross-site');
     ok($res->code == 403 && !defined $res->header('WWW-Authenticate'),
        'behind Require valid-user: 403 without a 401 challenge');
-    $res = send_req('POST', '/prot/on/auth/index.html',
+    $res = request('POST', '/prot/on/auth/index.html',
                     'Sec-Fetch-Site' => 'same-origin');
     is($res->code, 401, '... a passing request still meets authentication');
 }
@@ -181,7 +173,7 @@ for my $c (['websocket', 1], ['WebSocket', 1], ['h2c', 0],
 for my $p ('/prot/on/hook', '/prot/on/hook/', '/prot/on/hook/x',
            '/prot/on/hookx', '/prot/on/%68ook', '/prot/on//hook',
            '/prot/on/a/../hook', '/prot/on/HOOK') {
-    my $res = send_req('POST', $p, 'Sec-Fetch-Site' => 'cross-site');
+    my $res = request('POST', $p, 'Sec-Fetch-Site' => 'cross-site');
     my $in = defined $res->header('X-In-Hook');
     ok($in ? $res->code != 403 : $res->code == 403,
        "$p: " . ($in ? 'inside <Location /prot/on/hook>, exempt'
@@ -190,7 +182,7 @@ for my $p ('/prot/on/hook', '/prot/on/hook/', '/prot/on/hook/x',
 
 # An encoded slash never reaches any module: httpd answers 404 itself
 # (AllowEncodedSlashes Off), so it cannot widen an exemption either.
-is(send_req('POST', '/prot/on/hook%2f', 'Sec-Fetch-Site' => 'cross-site')
+is(request('POST', '/prot/on/hook%2f', 'Sec-Fetch-Site' => 'cross-site')
        ->code, 404, '/prot/on/hook%2f: httpd\'s own 404');
 
 # --- bad input ----------------------------------------------------------------

@@ -20,6 +20,7 @@ use Apache::Test ();
 use Apache::TestRequest ();
 use File::Spec::Functions qw(catfile);
 use File::Temp qw(tempdir);
+use HTTP::Request ();
 use HTTP::Response ();
 use IO::Socket::INET ();
 use POSIX ();
@@ -29,7 +30,7 @@ use Time::HiRes ();
 our @EXPORT_OK = qw(
     once once_eq header_count list_of has_token vary_count
     ac_names no_ac_headers
-    preflight raw file_lines
+    preflight request raw file_lines
     log_mark log_since conf_where note_for
     private_httpd stop_httpd
     httpd_t scratch_dir in_directory
@@ -182,6 +183,14 @@ sub preflight {
     my ($path, $origin, $method, @headers) = @_;
     return Apache::TestRequest::OPTIONS($path, Origin => $origin,
         'Access-Control-Request-Method' => $method, @headers);
+}
+
+# request($method, $path, @headers): a request of any method (PATCH,
+# DELETE, ...) to the current server, with header pairs.
+sub request {
+    my ($method, $path, @headers) = @_;
+    return Apache::TestRequest::user_agent()->request(HTTP::Request->new(
+        $method, Apache::TestRequest::resolve_url($path), [@headers]));
 }
 
 # raw($method, $path, @lines): a request written byte for byte to the

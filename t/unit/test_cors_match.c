@@ -1429,6 +1429,21 @@ static void test_methods(void)
     }
 }
 
+/* listed methods are compared case-sensitively: patch is not PATCH */
+static void test_method_listed(void)
+{
+    apr_array_header_t *names = apr_array_make(pool, 2, sizeof(char *));
+
+    APR_ARRAY_PUSH(names, const char *) = "PUT";
+    APR_ARRAY_PUSH(names, const char *) = "patch";
+    check(cors_method_listed(names, "PUT"), __LINE__, "PUT listed");
+    check(cors_method_listed(names, "patch"), __LINE__, "patch listed");
+    check(!cors_method_listed(names, "PATCH"), __LINE__, "PATCH is not patch");
+    check(!cors_method_listed(names, "put"), __LINE__, "put is not PUT");
+    check(!cors_method_listed(names, "PU"), __LINE__, "PU is not PUT");
+    check(!cors_method_listed(names, ""), __LINE__, "empty is not listed");
+}
+
 /* ---- every refused header, for the log (docs/mod_cors.html#logging) ---- */
 
 static void test_headers_refused(void)
@@ -1551,6 +1566,7 @@ int main(void)
     test_set();
     test_set_exact();
     test_methods();
+    test_method_listed();
     test_headers_refused();
     test_regex_probes();
 
