@@ -89,12 +89,14 @@ typedef struct {
 
 /*
  * The response fields the module writes, in the order it writes them;
- * cors_field_names[] gives their names.
+ * cors_field_names[] gives their names.  An actual response can carry the
+ * first CORS_NACTUAL only.
  */
 enum {
-    CORS_ACAO, CORS_ACAC, CORS_ACAM, CORS_ACAH, CORS_ACEH, CORS_ACMA,
+    CORS_ACAO, CORS_ACAC, CORS_ACEH, CORS_ACAM, CORS_ACAH, CORS_ACMA,
     CORS_ACAPN, CORS_NFIELDS
 };
+#define CORS_NACTUAL (CORS_ACEH + 1)
 extern const char *const cors_field_names[CORS_NFIELDS];
 
 /*
@@ -146,6 +148,7 @@ typedef struct {
 /* A decision and everything the log, the note and the checker show. */
 typedef struct {
     const char *field[CORS_NFIELDS];    /* NULL: not sent */
+    int nfields;                        /* how many of them to look at */
     const char *vary;
     int note;                           /* CORS_NOTE_* */
     const char *offending;              /* the refused values, or NULL */

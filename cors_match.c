@@ -445,21 +445,14 @@ void cors_set_add(apr_pool_t *p, cors_origin_set *set,
     set->count++;
 }
 
-int cors_set_match_exact(const cors_origin_set *set, const char *s,
+/* The hash of a large set; apart, so that a small set's lookup needs no
+ * buffer on the stack. */
+static int cors_full_has(const cors_origin_set *set, const char *s,
                          apr_size_t len)
 {
     char buf[CORS_ORIGIN_MAX];
-    int i;
+    apr_size_t i;
 
-    if (set->nsmall >= 0) {
-        for (i = 0; i < set->nsmall; i++) {
-            if (set->small_len[i] == len
-                && strncasecmp(set->small[i], s, len) == 0) {
-                return 1;
-            }
-        }
-        return 0;
-    }
     if (len == 0 || len > sizeof(buf)) {
         return 0;
     }
@@ -467,10 +460,33 @@ int cors_set_match_exact(const cors_origin_set *set, const char *s,
     if (apr_hash_get(set->full, s, len)) {
         return 1;
     }
-    for (i = 0; i < (int)len && !apr_isupper(s[i]); i++) {
+    for (i = 0; i < len && !apr_isupper(s[i]); i++) {
     }
-    return i < (int)len
+    return i < len
            && apr_hash_get(set->full, cors_lower(buf, s, len), len) != NULL;
+}
+
+int cors_set_match_exact(const cors_origin_set *set, const char *s,
+                         apr_size_t len)
+{
+    int i;
+
+    if (set->nsmall < 0) {
+        return cors_full_has(set, s, len);
+    }
+    /* browsers send lower case, as stored: memcmp first */
+    for (i = 0; i < set->nsmall; i++) {
+        if (set->small_len[i] == len && memcmp(set->small[i], s, len) == 0) {
+            return 1;
+        }
+    }
+    for (i = 0; i < set->nsmall; i++) {
+        if (set->small_len[i] == len
+            && strncasecmp(set->small[i], s, len) == 0) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 static int cors_rules_match(const cors_port_rule *rule, const cors_origin *o)
@@ -523,24 +539,28 @@ int cors_set_match(const cors_origin_set *set, const cors_origin *o)
     return 0;
 }
 
-/* RFC 9110 tchar, by byte: a table, since every preflight checks each
- * byte of its Access-Control-Request-Headers. */
+/*
+ * RFC 9110 tchar, by byte: 0 for any other byte, else the byte in lower
+ * case.  A table, since every preflight checks each byte of its
+ * Access-Control-Request-Headers, and it folds case as it checks.
+ */
 static const unsigned char cors_tchar[256] = {
-    ['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1,
-    ['*'] = 1, ['+'] = 1, ['-'] = 1, ['.'] = 1, ['^'] = 1, ['_'] = 1,
-    ['`'] = 1, ['|'] = 1, ['~'] = 1,
-    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
-    ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
-    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
-    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
-    ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
-    ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
-    ['Y'] = 1, ['Z'] = 1,
-    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
-    ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
-    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
-    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
-    ['y'] = 1, ['z'] = 1
+    ['!'] = '!', ['#'] = '#', ['$'] = '$', ['%'] = '%', ['&'] = '&',
+    ['\''] = '\'', ['*'] = '*', ['+'] = '+', ['-'] = '-', ['.'] = '.',
+    ['^'] = '^', ['_'] = '_', ['`'] = '`', ['|'] = '|', ['~'] = '~',
+    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+    ['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+    ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e',
+    ['F'] = 'f', ['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j',
+    ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o',
+    ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't',
+    ['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y',
+    ['Z'] = 'z', ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd',
+    ['e'] = 'e', ['f'] = 'f', ['g'] = 'g', ['h'] = 'h', ['i'] = 'i',
+    ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n',
+    ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's',
+    ['t'] = 't', ['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x',
+    ['y'] = 'y', ['z'] = 'z'
 };
 
 int cors_is_token(const char *s, apr_size_t len)
@@ -570,15 +590,27 @@ int cors_list_next(const char **p, const char *end,
         *p = s;
         return 0;
     }
-    e = memchr(s, ',', end - s);
-    *p = e ? e : end;
-    e = *p;
-    while (e > s && (e[-1] == ' ' || e[-1] == '\t')) {
-        e--;
+    /* one pass: the token, OWS, then a comma or the end */
+    for (e = s; e < end && cors_tchar[(unsigned char)*e]; e++) {
     }
     *tok = s;
     *len = e - s;
-    return cors_is_token(s, *len) ? 1 : -1;
+    while (e < end && (*e == ' ' || *e == '\t')) {
+        e++;
+    }
+    if (e == end || *e == ',') {
+        *p = e;
+        return 1;
+    }
+    /* not a token: the element up to its comma, OWS trimmed */
+    *p = memchr(e, ',', end - e);
+    if (*p == NULL) {
+        *p = end;
+    }
+    for (e = *p; e > s && (e[-1] == ' ' || e[-1] == '\t'); e--) {
+    }
+    *len = e - s;
+    return -1;
 }
 
 int cors_names_has(const apr_array_header_t *names, const char *tok,
@@ -586,10 +618,16 @@ int cors_names_has(const apr_array_header_t *names, const char *tok,
 {
     int i;
 
+    if (len == 0) {
+        return 0;               /* a name is a token: never empty */
+    }
     for (i = 0; names && i < names->nelts; i++) {
         const char *name = APR_ARRAY_IDX(names, i, const char *);
 
-        if (strncasecmp(name, tok, len) == 0 && name[len] == '\0') {
+        /* the first byte, folded by the table, rules out most names */
+        if (cors_tchar[(unsigned char)name[0]]
+                == cors_tchar[(unsigned char)tok[0]]
+            && strncasecmp(name, tok, len) == 0 && name[len] == '\0') {
             return 1;
         }
     }
@@ -632,7 +670,15 @@ int cors_request_headers_allowed(const char *acrh, apr_size_t len,
 
 int cors_method_is_simple(const char *m)
 {
-    return !strcmp(m, "GET") || !strcmp(m, "HEAD") || !strcmp(m, "POST");
+    switch (m[0]) {
+    case 'G':
+        return !strcmp(m, "GET");
+    case 'H':
+        return !strcmp(m, "HEAD");
+    case 'P':
+        return !strcmp(m, "POST");
+    }
+    return 0;
 }
 
 int cors_method_is_safe(const char *m)

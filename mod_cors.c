@@ -85,13 +85,13 @@ enum {
 };
 
 const char *const cors_field_names[CORS_NFIELDS] = {
-    "Access-Control-Allow-Origin",
-    "Access-Control-Allow-Credentials",
-    "Access-Control-Allow-Methods",
-    "Access-Control-Allow-Headers",
-    "Access-Control-Expose-Headers",
-    "Access-Control-Max-Age",
-    "Access-Control-Allow-Private-Network"
+    [CORS_ACAO] = "Access-Control-Allow-Origin",
+    [CORS_ACAC] = "Access-Control-Allow-Credentials",
+    [CORS_ACEH] = "Access-Control-Expose-Headers",
+    [CORS_ACAM] = "Access-Control-Allow-Methods",
+    [CORS_ACAH] = "Access-Control-Allow-Headers",
+    [CORS_ACMA] = "Access-Control-Max-Age",
+    [CORS_ACAPN] = "Access-Control-Allow-Private-Network"
 };
 
 const char *const cors_note_names[CORS_NNOTES] = {
@@ -816,6 +816,24 @@ static const command_rec cors_cmds[] =
     {NULL}
 };
 
+/* A regex hit its match limit: say so once per child. */
+static void cors_warn_limit(const cors_regex *cr)
+{
+    /* no allocation here: the configuration's pool is shared by every
+     * thread; the registry copies the key once */
+    char key[512];
+
+    apr_snprintf(key, sizeof(key), "limit %s:%d", cr->where.file,
+                 cr->where.line);
+    if (cors_first_time(key)) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, ap_server_conf,
+                     "CORS002: %s:%d: CORSAllowOriginMatch '%s' hit its "
+                     "match limit on an Origin; counted as no match (logged "
+                     "once per child)", cr->where.file, cr->where.line,
+                     cr->text);
+    }
+}
+
 /*
  * How the origin set judges an Origin value.  The syntax check comes
  * before any "*." pattern or regex, so they never see a value a browser
@@ -856,19 +874,7 @@ static int cors_judge_origin(const cors_origins *o, const char *origin)
             unsafe = 1;
         }
         else if (limited) {
-            /* no allocation here: the configuration's pool is shared by
-             * every thread; the registry copies the key once */
-            char key[512];
-
-            apr_snprintf(key, sizeof(key), "limit %s:%d", cr->where.file,
-                         cr->where.line);
-            if (cors_first_time(key)) {
-                ap_log_error(APLOG_MARK, APLOG_WARNING, 0, ap_server_conf,
-                             "CORS002: %s:%d: CORSAllowOriginMatch '%s' hit "
-                             "its match limit on an Origin; counted as no "
-                             "match (logged once per child)",
-                             cr->where.file, cr->where.line, cr->text);
-            }
+            cors_warn_limit(cr);
         }
     }
     return unsafe ? CORS_ORIGIN_UNSAFE : CORS_ORIGIN_DENIED;
@@ -986,6 +992,7 @@ static void cors_decide_preflight(apr_pool_t *p, const cors_dir_conf *conf,
     int credentials, unsafe = 0, malformed = 0;
 
     d->vary = CORS_PREFLIGHT_VARY;
+    d->nfields = CORS_NFIELDS;
     cors_decided_by(d, "CORSAllowOrigin", &conf->origins->where,
                     conf->origins->text);
     d->field[CORS_ACAO] = cors_allow_origin(conf, in->origin, verdict,
@@ -1061,6 +1068,7 @@ static void cors_decide_actual(const cors_dir_conf *conf,
 {
     int unsafe = 0, malformed = 0;
 
+    d->nfields = CORS_NACTUAL;
     cors_decided_by(d, "CORSAllowOrigin", &conf->origins->where,
                     conf->origins->text);
     if (conf->origins->any) {
@@ -1152,99 +1160,146 @@ static request_rec *cors_original(request_rec *r)
 }
 
 /*
- * What the decision reads from the request, and no more: Origin always;
- * a preflight's own headers, found in one pass over headers_in (they
- * share their first 23 bytes, which defeats apr_table_get's index); for
- * cross-origin protection, Upgrade on a safe method, and the table for
- * the steps that need more.
+ * Is the field name k the given name, in any case?  Browsers send it as
+ * written here (HTTP/1.1) or in lower case (HTTP/2): two exact comparisons
+ * first, each a few vector instructions.
+ */
+static int cors_field_is(const char *k, const char *name, const char *lower)
+{
+    return !strcmp(k, name) || !strcmp(k, lower) || !strcasecmp(k, name);
+}
+
+/*
+ * What the decision reads from the request, and no more, found in one
+ * pass over headers_in by the first byte of each name (cheaper than
+ * apr_table_get, whose index cannot tell the preflight's headers from
+ * Accept): Origin always; a preflight's own headers, told apart by length;
+ * for cross-origin protection, Upgrade on a safe method, and the table for
+ * the steps that need more.  As apr_table_get, the first field of a name
+ * counts.
  */
 static void cors_read_input(request_rec *r, const cors_dir_conf *conf,
                             cors_input *in)
 {
-    apr_table_t *t = r->headers_in;
+    const apr_array_header_t *arr = apr_table_elts(r->headers_in);
+    const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
+    int preflight = r->method_number == M_OPTIONS, upgrade = 0, i;
 
     memset(in, 0, sizeof(*in));
     in->method = r->method;
-    in->origin = apr_table_get(t, "Origin");
-    if (r->method_number == M_OPTIONS && in->origin) {
-        const apr_array_header_t *arr = apr_table_elts(t);
-        const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
-        int i;
-
-        for (i = 0; i < arr->nelts; i++) {
-            const char *k = e[i].key;
-            apr_size_t len;
-
-            if (k == NULL || (k[0] | 0x20) != 'a'
-                || (len = strlen(k)) < 29
-                || strncasecmp(k, "Access-Control-Request-", 23)) {
-                continue;
-            }
-            if (len == 29 && !in->acrm && !strcasecmp(k + 23, "Method")) {
-                in->acrm = e[i].val;
-            }
-            else if (len == 30 && !in->acrh
-                     && !strcasecmp(k + 23, "Headers")) {
-                in->acrh = e[i].val;
-            }
-            else if (len == 38 && !in->acrpn
-                     && !strcasecmp(k + 23, "Private-Network")) {
-                in->acrpn = e[i].val;
-            }
-        }
-    }
     if (conf->protect && conf->protect->value != CORS_PROTECT_OFF) {
         /* Sec-Fetch-Site and Host come from here when a step needs them */
-        in->headers = t;
-        if (r->method_number == M_GET || r->method_number == M_OPTIONS) {
-            in->upgrade = apr_table_get(t, "Upgrade");
+        in->headers = r->headers_in;
+        upgrade = r->method_number == M_GET || preflight;
+    }
+    for (i = 0; i < arr->nelts; i++) {
+        const char *k = e[i].key, *v = e[i].val;
+        int c = k[0] | 0x20;
+
+        if (c == 'o') {
+            /* byte by byte, with no call: every request has this search;
+             * ORing 0x20 folds a letter's case and maps no other byte
+             * onto a letter */
+            if (!in->origin && (k[1] | 0x20) == 'r' && (k[2] | 0x20) == 'i'
+                && (k[3] | 0x20) == 'g' && (k[4] | 0x20) == 'i'
+                && (k[5] | 0x20) == 'n' && k[6] == '\0') {
+                in->origin = v;
+            }
+        }
+        else if (c == 'a') {
+            if (!preflight) {
+                continue;
+            }
+            switch (strlen(k)) {
+            case 29:
+                if (!in->acrm && cors_field_is(k,
+                        "Access-Control-Request-Method",
+                        "access-control-request-method")) {
+                    in->acrm = v;
+                }
+                break;
+            case 30:
+                if (!in->acrh && cors_field_is(k,
+                        "Access-Control-Request-Headers",
+                        "access-control-request-headers")) {
+                    in->acrh = v;
+                }
+                break;
+            case 38:
+                if (!in->acrpn && cors_field_is(k,
+                        "Access-Control-Request-Private-Network",
+                        "access-control-request-private-network")) {
+                    in->acrpn = v;
+                }
+                break;
+            }
+        }
+        else if (c == 'u' && upgrade && !in->upgrade
+                 && (k[1] | 0x20) == 'p'    /* not User-Agent */
+                 && cors_field_is(k, "Upgrade", "upgrade")) {
+            in->upgrade = v;
         }
     }
 }
 
+/* Credentials were withheld beside an unsafe pattern: say so once per
+ * child and section. */
+static void cors_warn_withheld(request_rec *r, const cors_dir_conf *conf)
+{
+    const char *key = apr_psprintf(r->pool, "withheld %s %s:%d %s",
+                                   conf->origins->section,
+                                   conf->credentials->where.file,
+                                   conf->credentials->where.line,
+                                   conf->origins->unsafe);
+
+    if (cors_first_time(key)) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "CORS003: "
+                      "CORSAllowCredentials On (%s:%d) is inherited beside "
+                      "%s (section %s): credentials are withheld from the "
+                      "origins it allows, here for %s (logged once per "
+                      "child)", conf->credentials->where.file,
+                      conf->credentials->where.line, conf->origins->unsafe,
+                      conf->origins->section,
+                      ap_escape_logitem(r->pool, r->uri));
+    }
+}
+
 /*
- * Set the note, count the decision and log it: at info when something
- * was refused, at debug otherwise (docs/mod_cors.html#logging).
+ * The decision's log line: at info when something was refused, at debug
+ * otherwise (docs/mod_cors.html#logging).
  */
-static void cors_record(request_rec *r, const cors_dir_conf *conf,
-                        const cors_input *in, const cors_decision *d)
+static void cors_log_decision(request_rec *r, const cors_input *in,
+                              const cors_decision *d)
 {
     int level = CORS_NOTE_IS_DENIAL(d->note) || d->offending ? APLOG_INFO
                                                              : APLOG_DEBUG;
 
-    apr_table_setn(r->notes, "CORS", cors_note_names[d->note]);
+    /* httpd escapes what a message contains; cut it short here */
+    ap_log_rerror(APLOG_MARK, level, 0, r, "CORS004: %.20s %.300s from "
+                  "'%.300s': %s%s%.200s%s; decided by %s %s, which allows "
+                  "'%.200s'", r->method, r->uri, in->origin,
+                  cors_note_names[d->note], d->offending ? " (" : "",
+                  d->offending ? d->offending : "",
+                  d->offending ? ")" : "", d->directive,
+                  d->by ? apr_psprintf(r->pool, "at %s:%d", d->by->file,
+                                       d->by->line)
+                        : "(not set)",
+                  d->allows ? d->allows : "");
+}
+
+/* Set the note, count the decision and log it. */
+static void cors_record(request_rec *r, const cors_dir_conf *conf,
+                        const cors_input *in, const cors_decision *d)
+{
+    /* made once per request: nothing to replace */
+    apr_table_addn(r->notes, "CORS", cors_note_names[d->note]);
     cors_diag_count(conf, d->note);
     if (d->withheld) {
-        const char *key = apr_psprintf(r->pool, "withheld %s %s:%d %s",
-                                       conf->origins->section,
-                                       conf->credentials->where.file,
-                                       conf->credentials->where.line,
-                                       conf->origins->unsafe);
-
-        if (cors_first_time(key)) {
-            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "CORS003: "
-                          "CORSAllowCredentials On (%s:%d) is inherited "
-                          "beside %s (section %s): credentials are withheld "
-                          "from the origins it allows, here for %s (logged "
-                          "once per child)",
-                          conf->credentials->where.file,
-                          conf->credentials->where.line,
-                          conf->origins->unsafe, conf->origins->section,
-                          ap_escape_logitem(r->pool, r->uri));
-        }
+        cors_warn_withheld(r, conf);
     }
-    if (in->origin && APLOG_R_IS_LEVEL(r, level)) {
-        /* httpd escapes what a message contains; cut it short here */
-        ap_log_rerror(APLOG_MARK, level, 0, r, "CORS004: %.20s %.300s from "
-                      "'%.300s': %s%s%.200s%s; decided by %s %s, which "
-                      "allows '%.200s'", r->method, r->uri, in->origin,
-                      cors_note_names[d->note], d->offending ? " (" : "",
-                      d->offending ? d->offending : "",
-                      d->offending ? ")" : "", d->directive,
-                      d->by ? apr_psprintf(r->pool, "at %s:%d", d->by->file,
-                                           d->by->line)
-                            : "(not set)",
-                      d->allows ? d->allows : "");
+    /* most servers log below info: test that first, without a call */
+    if (in->origin && APLOG_R_IS_LEVEL(r, APLOG_INFO)) {
+        cors_log_decision(r, in, d);
     }
 }
 
@@ -1253,38 +1308,44 @@ static void cors_unset_all(apr_table_t *t)
 {
     const apr_array_header_t *arr = apr_table_elts(t);
     const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
-    int i;
+    const apr_table_entry_t *end = e + arr->nelts;
 
-    for (i = 0; i < arr->nelts; i++) {
-        const char *k = e[i].key;
+    while (e < end) {
+        const char *k = e->key;
 
         /* "acces" rules out every other header, Accept-* included,
          * cheaply; in this order, each test stops at a short key's NUL */
-        if (k && (k[0] | 0x20) == 'a' && (k[1] | 0x20) == 'c'
+        if ((k[0] | 0x20) == 'a' && (k[1] | 0x20) == 'c'
             && (k[2] | 0x20) == 'c' && (k[3] | 0x20) == 'e'
             && (k[4] | 0x20) == 's'
             && !strncasecmp(k, "Access-Control-", 15)) {
-            /* unset compacts the array: look at index i again */
-            apr_table_unset(t, e[i].key);
-            i--;
+            /* unset compacts the array: the next entry is now here */
+            apr_table_unset(t, k);
+            end = (const apr_table_entry_t *)arr->elts + arr->nelts;
+        }
+        else {
+            e++;
         }
     }
 }
 
 /*
- * The filter runs after ap_send_error_response has swapped err_headers_out
- * in as headers_out, so headers_out is sent on error and on success alike.
- * Writing there, and leaving err_headers_out empty when it was, spares the
- * HTTP header filter an apr_table_overlay (a copy of every header).  Every
- * Access-Control-* field is gone from both tables, so addn is enough.
+ * Written to headers_out, the table sent: by the filter, which runs after
+ * ap_send_error_response has swapped err_headers_out in as headers_out, and
+ * by the error hook only where that table is kept.  Leaving err_headers_out
+ * empty when it was spares the HTTP header filter an apr_table_overlay (a
+ * copy of every header).  Every Access-Control-* field is gone from both
+ * tables, so addn is enough.
  */
 static void cors_write_headers(request_rec *r, const cors_decision *d)
 {
     int i;
 
     cors_unset_all(r->headers_out);
-    cors_unset_all(r->err_headers_out);
-    for (i = 0; i < CORS_NFIELDS; i++) {
+    if (!apr_is_empty_table(r->err_headers_out)) {
+        cors_unset_all(r->err_headers_out);
+    }
+    for (i = 0; i < d->nfields; i++) {
         if (d->field[i]) {
             apr_table_addn(r->headers_out, cors_field_names[i], d->field[i]);
         }
@@ -1296,10 +1357,27 @@ static void cors_write_headers(request_rec *r, const cors_decision *d)
 }
 
 /*
- * The decision for a request, made once: in post_perdir_config, or here
- * for a response that never got there (a 400, a Redirect).
+ * Decide for the original request r, once, and record the decision: from
+ * post_perdir_config, or later for a response that never got there (a
+ * 400, a Redirect).
  */
-static const cors_decision *cors_decision_of(request_rec *r)
+static cors_decision *cors_decide_request(request_rec *r,
+                                          const cors_dir_conf *conf)
+{
+    cors_decision *d = apr_palloc(r->pool, sizeof(*d));
+    cors_input in;
+
+    cors_read_input(r, conf, &in);
+    cors_decide(r->pool, conf, &in, d);
+    ap_set_module_config(r->request_config, &cors_module, d);
+    if (d->note != CORS_NOTE_UNSET) {
+        cors_record(r, conf, &in, d);
+    }
+    return d;
+}
+
+/* The decision for a request, made once; NULL where no header is written. */
+static cors_decision *cors_decision_of(request_rec *r)
 {
     request_rec *orig = cors_original(r);
     cors_decision *d = ap_get_module_config(orig->request_config,
@@ -1308,46 +1386,65 @@ static const cors_decision *cors_decision_of(request_rec *r)
     if (d == NULL) {
         const cors_dir_conf *conf = ap_get_module_config(
             orig->per_dir_config, &cors_module);
-        cors_input in;
 
-        d = apr_palloc(orig->pool, sizeof(*d));
-        cors_read_input(orig, conf, &in);
-        cors_decide(orig->pool, conf, &in, d);
-        ap_set_module_config(orig->request_config, &cors_module, d);
-        if (d->note != CORS_NOTE_UNSET) {
-            cors_record(orig, conf, &in, d);
+        if (!cors_has_origins(conf)) {
+            return NULL;
         }
+        d = cors_decide_request(orig, conf);
     }
-    return d;
+    return d->write ? d : NULL;
 }
 
+/*
+ * The headers go out with the first brigade.  The filter stays, passing
+ * the rest on: removing it costs more than the call on a later brigade
+ * (a response of one brigade is the common case).
+ */
 static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
-    const cors_decision *d = cors_decision_of(f->r);
-
-    ap_remove_output_filter(f);
-    if (d->write) {
-        cors_write_headers(f->r, d);
+    if (f->ctx) {
+        cors_write_headers(f->r, f->ctx);
+        f->ctx = NULL;
     }
     return ap_pass_brigade(f->next, bb);
 }
 
-/* Both insert hooks: errors reset the filter chain and skip fixups. */
+/*
+ * A handler, CGI script or proxied backend may set Access-Control-* fields
+ * of its own, so the filter writes the headers after it.
+ */
 static void cors_insert_filter(request_rec *r)
 {
-    request_rec *orig;
-    const cors_decision *d;
+    cors_decision *d;
 
-    if (r->main) {
-        /* a subrequest's headers are overlaid onto its parent's */
+    /* a subrequest's headers are overlaid onto its parent's */
+    if (!r->main && (d = cors_decision_of(r)) != NULL) {
+        ap_add_output_filter_handle(cors_filter_handle, d, r, r->connection);
+    }
+}
+
+/*
+ * An error response, or a preflight's: ap_send_error_response has reset
+ * the chain, and this hook runs after every other.  Where no other
+ * module's error filter is left to add a field, and the table written is
+ * the one sent (ap_send_error_response keeps headers_out for a 204 or a
+ * 304, and cors_send_empty for its 200), the headers are written here and
+ * the filter is spared; else the filter writes them last.
+ */
+static void cors_insert_error_filter(request_rec *r)
+{
+    cors_decision *d;
+
+    if (r->main || (d = cors_decision_of(r)) == NULL) {
         return;
     }
-    orig = cors_original(r);
-    d = ap_get_module_config(orig->request_config, &cors_module);
-    if (d ? d->write : cors_has_origins(ap_get_module_config(
-                           orig->per_dir_config, &cors_module))) {
-        ap_add_output_filter_handle(cors_filter_handle, NULL, r,
-                                    r->connection);
+    if (r->output_filters == r->proto_output_filters
+        && (r->status == HTTP_NO_CONTENT || r->status == HTTP_NOT_MODIFIED
+            || r->status == HTTP_OK)) {
+        cors_write_headers(r, d);
+    }
+    else {
+        ap_add_output_filter_handle(cors_filter_handle, d, r, r->connection);
     }
 }
 
@@ -1380,25 +1477,17 @@ static int cors_forbid(request_rec *r, const char *why)
 
 static int cors_post_perdir(request_rec *r)
 {
-    const cors_dir_conf *conf;
-    cors_decision *d;
-    cors_input in;
+    const cors_dir_conf *conf = ap_get_module_config(r->per_dir_config,
+                                                     &cors_module);
+    const cors_decision *d;
 
-    if (r->main || r->prev) {
+    if (r->main || r->prev || !cors_active(conf)) {
         return DECLINED;
     }
-    conf = ap_get_module_config(r->per_dir_config, &cors_module);
-    if (!cors_active(conf)) {
-        return DECLINED;
-    }
-    d = apr_palloc(r->pool, sizeof(*d));
-    cors_read_input(r, conf, &in);
-    cors_decide(r->pool, conf, &in, d);
-    ap_set_module_config(r->request_config, &cors_module, d);
+    d = cors_decide_request(r, conf);
     if (d->note == CORS_NOTE_UNSET) {
         return DECLINED;
     }
-    cors_record(r, conf, &in, d);
     if (d->refused) {
         return cors_forbid(r, "Cross-origin request refused\n");
     }
@@ -1461,7 +1550,7 @@ static void cors_child_init(apr_pool_t *p, server_rec *s)
 
 static void cors_register_hooks(apr_pool_t *p)
 {
-    /* run after mod_headers' filter, so that "Header set" cannot add a
+    /* run after mod_headers' filters, so that "Header set" cannot add a
      * second Access-Control-* value behind ours */
     static const char *const after_headers[] = { "mod_headers.c", NULL };
 
@@ -1473,8 +1562,8 @@ static void cors_register_hooks(apr_pool_t *p)
     ap_hook_post_perdir_config(cors_post_perdir, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_insert_filter(cors_insert_filter, after_headers, NULL,
                           APR_HOOK_LAST);
-    ap_hook_insert_error_filter(cors_insert_filter, after_headers, NULL,
-                                APR_HOOK_LAST);
+    ap_hook_insert_error_filter(cors_insert_error_filter, after_headers,
+                                NULL, APR_HOOK_REALLY_LAST);
     ap_hook_pre_config(cors_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(cors_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_test_config(cors_test_config, NULL, NULL, APR_HOOK_MIDDLE);

@@ -205,6 +205,13 @@ static const list_row list_rows[] = {
     {__LINE__, S("a, b\0"), {"a"}, S("b\0")},
     {__LINE__, S("x-a,x-b,x-c,x-d,x-e"), {"x-a", "x-b", "x-c", "x-d", "x-e"},
      NULL, 0},
+    /* OWS after a token, then something other than a comma */
+    {__LINE__, S("a b ,c"), {NULL}, S("a b")},
+    {__LINE__, S("a b\t"), {NULL}, S("a b")},
+    {__LINE__, S("a ;b,c"), {NULL}, S("a ;b")},
+    {__LINE__, S("a\t,b"), {"a", "b"}, NULL, 0},
+    {__LINE__, S("a, ;"), {"a"}, S(";")},
+    {__LINE__, S("a,\x80" "b"), {"a"}, S("\x80" "b")},
 };
 
 static void list_case(int line, const char *in, apr_size_t len,
@@ -304,6 +311,9 @@ static const bytes_row has_rows[] = {
     {__LINE__, S("x"), 0},
     {__LINE__, S(""), 0},
     {__LINE__, S("authorization"), 0},
+    /* same length, another first byte */
+    {__LINE__, S("y-custom"), 0},
+    {__LINE__, S("_-custom"), 0},
     /* only len bytes of the token count */
     {__LINE__, "x-customer", 8, 1},
     {__LINE__, "x-customer", 6, 1},
