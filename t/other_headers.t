@@ -93,4 +93,34 @@ for my $h ([Origin => $evil, 'Access-Control-Request-Method' => 'PUT'],
     is(vary_count($res, 'Accept'), 1, "$label: Vary Accept");
 }
 
+
+# Header's "early" sets response fields before the per-directory
+# configuration is read.  A preflight is answered before any handler runs,
+# on a 204 that keeps them: the module's own fields replace them there, as
+# on an actual response.
+Apache::TestRequest::module('int_early');
+{
+    my $label = 'allowed preflight under early Header fields';
+    my $res = preflight('/int/static.txt', $app, 'PUT',
+                        'Access-Control-Request-Headers' => 'Content-Type');
+    int_preflight_allowed($res, $app, 'PUT', $label);
+    ok(!defined $res->header('Access-Control-Max-Age'),
+       "$label: no ACMA (999 is mod_headers')");
+    int_actual_allowed(GET('/int/static.txt', Origin => $app), $app,
+                       'actual under early Header fields');
+    int_denied(GET('/int/static.txt', Origin => $evil), 200,
+               'denied actual under early Header fields');
+    int_denied(preflight('/int/static.txt', $evil, 'PUT'), 403,
+               'denied preflight under early Header fields');
+    # a 304 keeps headers_out too
+    my $etag = GET('/int/static.txt')->header('ETag');
+    my $nm = GET('/int/static.txt', Origin => $app, 'If-None-Match' => $etag);
+    is($nm->code, 304, '304 under early Header fields');
+    is_deeply([$nm->header('Access-Control-Allow-Origin')], [$app],
+              '304 under early Header fields: ACAO is the Origin, once');
+    ok(!defined $nm->header('Access-Control-Max-Age'),
+       "304 under early Header fields: no ACMA (999 is mod_headers')");
+}
+Apache::TestRequest::module('default');
+
 done_testing();
