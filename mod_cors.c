@@ -1562,6 +1562,7 @@ static void cors_register_hooks(apr_pool_t *p)
     ap_hook_post_perdir_config(cors_post_perdir, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_insert_filter(cors_insert_filter, after_headers, NULL,
                           APR_HOOK_LAST);
+    /* last of all: it looks at what the other error hooks inserted */
     ap_hook_insert_error_filter(cors_insert_error_filter, after_headers,
                                 NULL, APR_HOOK_REALLY_LAST);
     ap_hook_pre_config(cors_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
