@@ -157,7 +157,7 @@ typedef struct {
     const char *allows;                 /* what it allows */
     const char *withheld;               /* credentials withheld beside it */
     int refused;                        /* 403 before the handler */
-    int write;                          /* the filter writes the fields */
+    int write;                          /* the fields are to be written */
 } cors_decision;
 
 /* mod_cors.c: the decisions real requests and the checker share. */

@@ -474,15 +474,11 @@ int cors_set_match_exact(const cors_origin_set *set, const char *s,
     if (set->nsmall < 0) {
         return cors_full_has(set, s, len);
     }
-    /* browsers send lower case, as stored: memcmp first */
     for (i = 0; i < set->nsmall; i++) {
-        if (set->small_len[i] == len && memcmp(set->small[i], s, len) == 0) {
-            return 1;
-        }
-    }
-    for (i = 0; i < set->nsmall; i++) {
+        /* browsers send lower case, as stored: memcmp first */
         if (set->small_len[i] == len
-            && strncasecmp(set->small[i], s, len) == 0) {
+            && (memcmp(set->small[i], s, len) == 0
+                || strncasecmp(set->small[i], s, len) == 0)) {
             return 1;
         }
     }
