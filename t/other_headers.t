@@ -112,6 +112,15 @@ Apache::TestRequest::module('int_early');
                'denied actual under early Header fields');
     int_denied(preflight('/int/static.txt', $evil, 'PUT'), 403,
                'denied preflight under early Header fields');
+    # so does a preflight answered with 200 (CORSPreflightStatus 200)
+    my $ok = preflight('/int/p200/x.txt', $app, 'PUT');
+    is($ok->code, 200, 'preflight 200 under early Header fields');
+    is_deeply([$ok->header('Access-Control-Allow-Origin')], [$app],
+              'preflight 200 under early Header fields: ACAO is the Origin, '
+              . 'once');
+    ok(!defined $ok->header('Access-Control-Max-Age'),
+       "preflight 200 under early Header fields: no ACMA (999 is "
+       . "mod_headers')");
     # a 304 keeps headers_out too
     my $etag = GET('/int/static.txt')->header('ETag');
     my $nm = GET('/int/static.txt', Origin => $app, 'If-None-Match' => $etag);
