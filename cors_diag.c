@@ -50,7 +50,7 @@ typedef struct {
 } cors_sections;
 
 /* The counters: CORS_NNOTES by note, then one denial count per slot. */
-static apr_uint32_t *cors_counts;
+static cors_counter *cors_counts;
 static const cors_sections *cors_counted;
 
 static cors_sections *cors_sections_get(apr_pool_t *pconf)
@@ -88,9 +88,10 @@ void cors_diag_count(const cors_dir_conf *conf, int note)
     if (cors_counts == NULL || note < 0) {
         return;
     }
-    apr_atomic_inc32(&cors_counts[note]);
+    cors_counter_add(&cors_counts[note], 1);
     if (CORS_NOTE_IS_DENIAL(note) && conf->origins) {
-        apr_atomic_inc32(&cors_counts[CORS_NNOTES + conf->origins->slot]);
+        cors_counter_add(&cors_counts[CORS_NNOTES + conf->origins->slot],
+                         1);
     }
 }
 
@@ -99,11 +100,14 @@ static int cors_diag_post_config(apr_pool_t *pconf, apr_pool_t *plog,
 {
     const cors_sections *secs = cors_sections_get(pconf);
     apr_size_t size = (CORS_NNOTES + secs->names->nelts)
-                      * sizeof(apr_uint32_t);
+                      * sizeof(cors_counter);
     apr_shm_t *shm;
     apr_status_t rv;
 
+    /* the sections' names live in pconf too: a restart that gets no
+     * shared memory must show neither */
     cors_counts = NULL;
+    cors_counted = NULL;
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
         return OK;              /* the first of two passes at startup */
     }
@@ -122,9 +126,9 @@ static int cors_diag_post_config(apr_pool_t *pconf, apr_pool_t *plog,
 
 /* --- output --- */
 
-static apr_uint32_t cors_count(int i)
+static apr_uint64_t cors_count(int i)
 {
-    return cors_counts ? apr_atomic_read32(&cors_counts[i]) : 0;
+    return cors_counts ? cors_counter_read(&cors_counts[i]) : 0;
 }
 
 /* A Prometheus label value: backslash, quote and newline escaped. */
@@ -158,14 +162,15 @@ static void cors_print_metrics(request_rec *r)
              "active, by its note.\n"
              "# TYPE mod_cors_requests_total counter\n", r);
     for (i = 0; i < CORS_NNOTES; i++) {
-        ap_rprintf(r, "mod_cors_requests_total{note=\"%s\"} %u\n",
-                   cors_note_names[i], cors_count(i));
+        ap_rprintf(r, "mod_cors_requests_total{note=\"%s\"} %"
+                   APR_UINT64_T_FMT "\n", cors_note_names[i], cors_count(i));
     }
     ap_rputs("# HELP mod_cors_section_denied_total Denied or refused "
              "requests by policy section.\n"
              "# TYPE mod_cors_section_denied_total counter\n", r);
     for (i = 0; cors_counted && i < cors_counted->names->nelts; i++) {
-        ap_rprintf(r, "mod_cors_section_denied_total{section=\"%s\"} %u\n",
+        ap_rprintf(r, "mod_cors_section_denied_total{section=\"%s\"} %"
+                   APR_UINT64_T_FMT "\n",
                    cors_label(r->pool, APR_ARRAY_IDX(cors_counted->names, i,
                                                      const char *)),
                    cors_count(CORS_NNOTES + i));
@@ -178,11 +183,11 @@ static void cors_print_auto(request_rec *r)
     int i;
 
     for (i = 0; i < CORS_NNOTES; i++) {
-        ap_rprintf(r, "CORSRequests[%s]: %u\n", cors_note_names[i],
-                   cors_count(i));
+        ap_rprintf(r, "CORSRequests[%s]: %" APR_UINT64_T_FMT "\n",
+                   cors_note_names[i], cors_count(i));
     }
     for (i = 0; cors_counted && i < cors_counted->names->nelts; i++) {
-        ap_rprintf(r, "CORSSectionDenied[%s]: %u\n",
+        ap_rprintf(r, "CORSSectionDenied[%s]: %" APR_UINT64_T_FMT "\n",
                    APR_ARRAY_IDX(cors_counted->names, i, const char *),
                    cors_count(CORS_NNOTES + i));
     }
@@ -195,13 +200,15 @@ static void cors_print_table(request_rec *r)
     ap_rputs("<h2>CORS</h2>\n<table border=\"1\">\n"
              "<tr><th>note</th><th>requests</th></tr>\n", r);
     for (i = 0; i < CORS_NNOTES; i++) {
-        ap_rprintf(r, "<tr><td>%s</td><td>%u</td></tr>\n",
+        ap_rprintf(r, "<tr><td>%s</td><td>%" APR_UINT64_T_FMT
+                   "</td></tr>\n",
                    cors_note_names[i], cors_count(i));
     }
     ap_rputs("</table>\n<table border=\"1\">\n<tr><th>policy section</th>"
              "<th>denied</th></tr>\n", r);
     for (i = 0; cors_counted && i < cors_counted->names->nelts; i++) {
-        ap_rprintf(r, "<tr><td>%s</td><td>%u</td></tr>\n",
+        ap_rprintf(r, "<tr><td>%s</td><td>%" APR_UINT64_T_FMT
+                   "</td></tr>\n",
                    ap_escape_html(r->pool, APR_ARRAY_IDX(cors_counted->names,
                                                          i, const char *)),
                    cors_count(CORS_NNOTES + i));
@@ -440,18 +447,10 @@ static int cors_is_cors_directive(const ap_directive_t *d)
     return d->first_child == NULL && !strncasecmp(d->directive, "CORS", 4);
 }
 
-/* <IfModule> and friends are not sections of their own. */
-static int cors_is_wrapper(const ap_directive_t *d)
-{
-    return d->first_child && !strncasecmp(d->directive, "<If", 3)
-        && strcasecmp(d->directive, "<If");
-}
-
 static int cors_dump_has(const ap_directive_t *d)
 {
     for (; d; d = d->next) {
-        if (cors_is_cors_directive(d)
-            || (cors_is_wrapper(d) && cors_dump_has(d->first_child))) {
+        if (cors_is_cors_directive(d)) {
             return 1;
         }
     }
@@ -465,9 +464,6 @@ static void cors_dump_values(apr_file_t *out, apr_pool_t *p,
     int i;
 
     for (; d; d = d->next) {
-        if (cors_is_wrapper(d)) {
-            cors_dump_values(out, p, d->first_child, warnings);
-        }
         if (!cors_is_cors_directive(d)) {
             continue;
         }
@@ -505,8 +501,9 @@ static void cors_dump_tree(apr_file_t *out, apr_pool_t *p,
     }
     for (d = first; d; d = d->next) {
         if (d->first_child) {
-            cors_dump_tree(out, p, cors_is_wrapper(d) ? section : d,
-                           d->first_child, warnings);
+            /* <IfModule>, <IfDefine> and the like are gone by now:
+             * httpd splices their contents in while it reads them */
+            cors_dump_tree(out, p, d, d->first_child, warnings);
         }
     }
 }

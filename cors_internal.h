@@ -16,7 +16,7 @@
 #include "cors_match.h"
 
 /* The one place the version is written (docs/mod_cors.html#version). */
-#define MOD_CORS_VERSION "1.0.0"
+#define MOD_CORS_VERSION "1.1.0"
 
 /* Where a value was set: a configuration file or .htaccess, and a line. */
 typedef struct {
@@ -112,6 +112,7 @@ enum {
     CORS_NOTE_PREFLIGHT_METHOD,
     CORS_NOTE_PREFLIGHT_HEADERS,
     CORS_NOTE_PREFLIGHT_PNA,
+    CORS_NOTE_PREFLIGHT_UNANSWERED,     /* httpd answered it first */
     CORS_NOTE_ACTUAL_ALLOWED,
     CORS_NOTE_ACTUAL_ANY,
     CORS_NOTE_ACTUAL_ORIGIN,
@@ -126,6 +127,9 @@ extern const char *const cors_note_names[CORS_NNOTES];
     (((n) >= CORS_NOTE_PREFLIGHT_ORIGIN && (n) <= CORS_NOTE_PREFLIGHT_PNA) \
      || (n) == CORS_NOTE_ACTUAL_ORIGIN || (n) == CORS_NOTE_ACTUAL_MALFORMED \
      || (n) == CORS_NOTE_PROTECT_REFUSED)
+/* A preflight the module answers itself: allowed or denied. */
+#define CORS_NOTE_ANSWERS_PREFLIGHT(n) \
+    ((n) >= CORS_NOTE_PREFLIGHT_ALLOWED && (n) <= CORS_NOTE_PREFLIGHT_PNA)
 
 /*
  * What a request brings to a decision; NULL fields are absent.  A real
@@ -143,6 +147,8 @@ typedef struct {
     const char *sec_fetch_site;
     const char *upgrade;
     const char *host;
+    int unanswered;             /* httpd answered before post_perdir_config
+                                 * (docs/mod_cors.html#limits) */
 } cors_input;
 
 /* A decision and everything the log, the note and the checker show. */

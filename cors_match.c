@@ -10,8 +10,10 @@
 #include <arpa/inet.h>
 #include <libpsl.h>
 
+#include "apr_atomic.h"
 #include "apr_lib.h"
 #include "apr_strings.h"
+#include "apr_version.h"
 
 #include "cors_match.h"
 
@@ -899,3 +901,28 @@ const char *cors_regex_probes(apr_pool_t *p, const char *regex,
     *probes = a;
     return NULL;
 }
+
+/* --- counters --- */
+
+#if APR_VERSION_AT_LEAST(1, 7, 0)
+void cors_counter_add(volatile cors_counter *c, apr_uint64_t n)
+{
+    apr_atomic_add64(c, n);
+}
+
+apr_uint64_t cors_counter_read(volatile cors_counter *c)
+{
+    return apr_atomic_read64(c);
+}
+#else
+/* the compilers httpd builds with on such systems (gcc, clang) */
+void cors_counter_add(volatile cors_counter *c, apr_uint64_t n)
+{
+    __atomic_fetch_add(c, n, __ATOMIC_RELAXED);
+}
+
+apr_uint64_t cors_counter_read(volatile cors_counter *c)
+{
+    return __atomic_load_n(c, __ATOMIC_RELAXED);
+}
+#endif

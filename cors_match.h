@@ -185,4 +185,13 @@ const char *cors_regex_probes(apr_pool_t *p, const char *regex,
                               const char **host,
                               apr_array_header_t **probes);
 
+/*
+ * A counter in memory shared by every child: 64 bits, so that it never
+ * wraps (Prometheus counters must not), added to without a lock.  APR
+ * has 64-bit atomics from 1.7 only (RHEL 8 ships 1.6).
+ */
+typedef apr_uint64_t cors_counter;
+void cors_counter_add(volatile cors_counter *c, apr_uint64_t n);
+apr_uint64_t cors_counter_read(volatile cors_counter *c);
+
 #endif /* CORS_MATCH_H */

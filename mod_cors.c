@@ -37,6 +37,7 @@
  * cors-status handler and DUMP_CORS in cors_diag.c.
  */
 
+#include "apr_allocator.h"
 #include "apr_strings.h"
 
 #include "httpd.h"
@@ -102,6 +103,7 @@ const char *const cors_note_names[CORS_NNOTES] = {
     "preflight:denied:method",
     "preflight:denied:headers",
     "preflight:denied:private-network",
+    "preflight:unanswered",
     "actual:allowed",
     "actual:any",
     "actual:denied:origin",
@@ -112,8 +114,15 @@ const char *const cors_note_names[CORS_NNOTES] = {
 
 static ap_filter_rec_t *cors_filter_handle;
 
-/* Request-time warnings already logged by this child (key -> key). */
+/*
+ * Request-time warnings already logged by this child (key -> key), in a
+ * pool and allocator of their own that nothing else touches: they are
+ * used under the lock alone.  At most CORS_WARNED_MAX keys: past that, or
+ * without a lock, a child stays quiet rather than log on every request.
+ */
+#define CORS_WARNED_MAX 10000
 static apr_hash_t *cors_warned;
+static int cors_in_child;               /* child_init has run */
 #if APR_HAS_THREADS
 static apr_thread_mutex_t *cors_warned_lock;
 #endif
@@ -163,12 +172,15 @@ static int cors_first_time(const char *key)
     int first = 1;
 
     if (cors_warned == NULL) {
-        return 1;               /* not serving yet: startup logs once */
+        /* at startup the caller logs once; a child without a registry
+         * stays quiet */
+        return !cors_in_child;
     }
 #if APR_HAS_THREADS
     apr_thread_mutex_lock(cors_warned_lock);
 #endif
-    if (apr_hash_get(cors_warned, key, APR_HASH_KEY_STRING)) {
+    if (apr_hash_get(cors_warned, key, APR_HASH_KEY_STRING)
+        || apr_hash_count(cors_warned) >= CORS_WARNED_MAX) {
         first = 0;
     }
     else {
@@ -1113,7 +1125,10 @@ void cors_decide(apr_pool_t *p, const cors_dir_conf *conf,
 
     memset(d, 0, sizeof(*d));
     d->note = CORS_NOTE_UNSET;
-    if (conf->protect && conf->protect->value != CORS_PROTECT_OFF) {
+    /* httpd's own answer (a 400, a Redirect) reached no handler: nothing
+     * for cross-origin protection to stop */
+    if (!in->unanswered && conf->protect
+        && conf->protect->value != CORS_PROTECT_OFF) {
         const char *why = cors_protect_refuses(conf, in, &verdict);
 
         if (why) {
@@ -1133,8 +1148,16 @@ void cors_decide(apr_pool_t *p, const cors_dir_conf *conf,
      * header of a request it lets through */
     if (cors_has_origins(conf)) {
         d->write = 1;
-        if (in->origin && in->acrm && !strcmp(in->method, "OPTIONS")) {
-            cors_decide_preflight(p, conf, in, verdict, d);
+        if (in->origin && in->acrm && in->method
+            && !strcmp(in->method, "OPTIONS")) {
+            if (in->unanswered) {
+                /* not ours to answer: every Access-Control-* field of
+                 * httpd's answer goes, and none is written */
+                d->note = CORS_NOTE_PREFLIGHT_UNANSWERED;
+            }
+            else {
+                cors_decide_preflight(p, conf, in, verdict, d);
+            }
         }
         else {
             cors_decide_actual(conf, in, verdict, d);
@@ -1183,14 +1206,19 @@ static void cors_read_input(request_rec *r, const cors_dir_conf *conf,
 {
     const apr_array_header_t *arr = apr_table_elts(r->headers_in);
     const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
-    int preflight = r->method_number == M_OPTIONS, upgrade = 0, i;
+    /* r->method is NULL, and r->method_number M_GET, where httpd could not
+     * read the request line: such a request is neither */
+    int preflight = r->method && r->method_number == M_OPTIONS;
+    int upgrade = 0, i;
 
     memset(in, 0, sizeof(*in));
     in->method = r->method;
     if (conf->protect && conf->protect->value != CORS_PROTECT_OFF) {
-        /* Sec-Fetch-Site and Host come from here when a step needs them */
+        /* Sec-Fetch-Site and Host come from here when a step needs them;
+         * only a GET can be a WebSocket handshake (HTTP/2's extended
+         * CONNECT reaches httpd as one) */
         in->headers = r->headers_in;
-        upgrade = r->method_number == M_GET || preflight;
+        upgrade = r->method && r->method_number == M_GET;
     }
     for (i = 0; i < arr->nelts; i++) {
         const char *k = e[i].key, *v = e[i].val;
@@ -1271,13 +1299,33 @@ static void cors_warn_withheld(request_rec *r, const cors_dir_conf *conf)
 static void cors_log_decision(request_rec *r, const cors_input *in,
                               const cors_decision *d)
 {
-    int level = CORS_NOTE_IS_DENIAL(d->note) || d->offending ? APLOG_INFO
+    int level = CORS_NOTE_IS_DENIAL(d->note) || d->offending
+                || d->note == CORS_NOTE_PREFLIGHT_UNANSWERED ? APLOG_INFO
                                                              : APLOG_DEBUG;
+    /* NULL where httpd could not read the request line */
+    const char *method = r->method ? r->method : "-";
+    const char *uri = r->uri ? r->uri : "-";
 
+    if (d->note == CORS_NOTE_PREFLIGHT_UNANSWERED) {
+        const char *location = apr_table_get(r->headers_out, "Location");
+
+        if (location == NULL) {
+            location = apr_table_get(r->err_headers_out, "Location");
+        }
+        ap_log_rerror(APLOG_MARK, level, 0, r, "CORS004: %.20s %.300s from "
+                      "'%.300s': %s: httpd answered %d%s%.300s%s before "
+                      "mod_cors could, so the browser fails this preflight; "
+                      "set the policy where the URL is served "
+                      "(docs/mod_cors.html#limits)", method, uri, in->origin,
+                      cors_note_names[d->note], r->status,
+                      location ? " (Location: " : "",
+                      location ? location : "", location ? ")" : "");
+        return;
+    }
     /* httpd escapes what a message contains; cut it short here */
     ap_log_rerror(APLOG_MARK, level, 0, r, "CORS004: %.20s %.300s from "
                   "'%.300s': %s%s%.200s%s; decided by %s %s, which allows "
-                  "'%.200s'", r->method, r->uri, in->origin,
+                  "'%.200s'", method, uri, in->origin,
                   cors_note_names[d->note], d->offending ? " (" : "",
                   d->offending ? d->offending : "",
                   d->offending ? ")" : "", d->directive,
@@ -1291,8 +1339,13 @@ static void cors_log_decision(request_rec *r, const cors_input *in,
 static void cors_record(request_rec *r, const cors_dir_conf *conf,
                         const cors_input *in, const cors_decision *d)
 {
-    /* made once per request: nothing to replace */
-    apr_table_addn(r->notes, "CORS", cors_note_names[d->note]);
+    /* made once per request: nothing to replace; internal redirects made
+     * since get it too (cors_log_transaction, for those made later) */
+    request_rec *rr;
+
+    for (rr = r; rr; rr = rr->next) {
+        apr_table_addn(rr->notes, "CORS", cors_note_names[d->note]);
+    }
     cors_diag_count(conf, d->note);
     if (d->withheld) {
         cors_warn_withheld(r, conf);
@@ -1362,12 +1415,14 @@ static void cors_write_headers(request_rec *r, const cors_decision *d)
  * 400, a Redirect).
  */
 static cors_decision *cors_decide_request(request_rec *r,
-                                          const cors_dir_conf *conf)
+                                          const cors_dir_conf *conf,
+                                          int unanswered)
 {
     cors_decision *d = apr_palloc(r->pool, sizeof(*d));
     cors_input in;
 
     cors_read_input(r, conf, &in);
+    in.unanswered = unanswered;
     cors_decide(r->pool, conf, &in, d);
     ap_set_module_config(r->request_config, &cors_module, d);
     if (d->note != CORS_NOTE_UNSET) {
@@ -1390,7 +1445,9 @@ static cors_decision *cors_decision_of(request_rec *r)
         if (!cors_has_origins(conf)) {
             return NULL;
         }
-        d = cors_decide_request(orig, conf);
+        /* httpd answered before post_perdir_config: a request it could
+         * not read (no method, URI or headers), a Redirect, a 400 */
+        d = cors_decide_request(orig, conf, 1);
     }
     return d->write ? d : NULL;
 }
@@ -1484,15 +1541,14 @@ static int cors_post_perdir(request_rec *r)
     if (r->main || r->prev || !cors_active(conf)) {
         return DECLINED;
     }
-    d = cors_decide_request(r, conf);
+    d = cors_decide_request(r, conf, 0);
     if (d->note == CORS_NOTE_UNSET) {
         return DECLINED;
     }
     if (d->refused) {
         return cors_forbid(r, "Cross-origin request refused\n");
     }
-    if (d->note < CORS_NOTE_PREFLIGHT_ALLOWED
-        || d->note > CORS_NOTE_PREFLIGHT_PNA) {
+    if (!CORS_NOTE_ANSWERS_PREFLIGHT(d->note)) {
         return DECLINED;        /* the filter writes the headers */
     }
     if (d->note != CORS_NOTE_PREFLIGHT_ALLOWED) {
@@ -1502,6 +1558,26 @@ static int cors_post_perdir(request_rec *r)
         return cors_send_empty(r);
     }
     return HTTP_NO_CONTENT;
+}
+
+/*
+ * An internal redirect made after the decision (a local ErrorDocument, a
+ * script's local Location, a RewriteRule in .htaccess) starts with fresh
+ * notes, and %{CORS}n reads the last request's: give each the original's
+ * note before mod_log_config runs.
+ */
+static int cors_log_transaction(request_rec *r)
+{
+    const char *note;
+    request_rec *rr;
+
+    if (r->next == NULL || (note = apr_table_get(r->notes, "CORS")) == NULL) {
+        return DECLINED;
+    }
+    for (rr = r->next; rr; rr = rr->next) {
+        apr_table_setn(rr->notes, "CORS", note);
+    }
+    return DECLINED;
 }
 
 static void cors_log_warnings(apr_pool_t *pconf, server_rec *s)
@@ -1542,10 +1618,27 @@ static void cors_test_config(apr_pool_t *pconf, server_rec *s)
 
 static void cors_child_init(apr_pool_t *p, server_rec *s)
 {
-    cors_warned = apr_hash_make(p);
+    apr_allocator_t *allocator;
+    apr_pool_t *pool;
+
+    cors_in_child = 1;
+    cors_warned = NULL;
 #if APR_HAS_THREADS
-    apr_thread_mutex_create(&cors_warned_lock, APR_THREAD_MUTEX_DEFAULT, p);
+    if (apr_thread_mutex_create(&cors_warned_lock, APR_THREAD_MUTEX_DEFAULT,
+                                p) != APR_SUCCESS) {
+        return;
+    }
 #endif
+    if (apr_allocator_create(&allocator) != APR_SUCCESS) {
+        return;
+    }
+    /* a child of p, so that it goes with the child */
+    if (apr_pool_create_ex(&pool, p, NULL, allocator) != APR_SUCCESS) {
+        apr_allocator_destroy(allocator);
+        return;
+    }
+    apr_allocator_owner_set(allocator, pool);
+    cors_warned = apr_hash_make(pool);
 }
 
 static void cors_register_hooks(apr_pool_t *p)
@@ -1569,6 +1662,9 @@ static void cors_register_hooks(apr_pool_t *p)
     ap_hook_post_config(cors_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_test_config(cors_test_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(cors_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    /* before mod_log_config writes the access log */
+    ap_hook_log_transaction(cors_log_transaction, NULL, NULL,
+                            APR_HOOK_REALLY_FIRST);
     cors_diag_register_hooks(p);
 }
 

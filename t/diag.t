@@ -190,6 +190,13 @@ for my $c (@table) {
        'HTML checker: hostile input is escaped');
     ok(index($res->content, '&lt;script&gt;') >= 0,
        '... and shown escaped');
+    $res = GET('/cors-status?check&url=/diag/echo/&origin='
+               . 'https://app.diag.example&method=PUT&headers='
+               . uri_escape("x-a&b,x-'c"));
+    ok(index($res->content, "Access-Control-Allow-Headers: x-a&amp;b,"
+                            . "x-'c\n") >= 0
+       && index($res->content, 'x-a&b') < 0,
+       'HTML checker: an echoed header value is escaped') or diag($res->content);
     $res = GET('/cors-status?check&url=/diag/index.html&origin='
                . 'https://app.diag.example&method=PUT&headers=X-Token,X-No');
     my $at = conf_where('diag.conf', qr/CORSAllowHeaders X-Token/);

@@ -6,9 +6,11 @@ use warnings FATAL => 'all';
 
 use Apache::Test qw(-withtestmore);
 use Apache::TestRequest qw(GET OPTIONS POST);
+use Apache::TestUtil qw(t_write_file);
+use File::Spec::Functions qw(catfile);
 
 use lib 't/lib';
-use CorsTest qw(note_for);
+use CorsTest qw(ac_names note_for vary_count);
 
 my $ok = 'https://app.example';
 my $pf = 'Access-Control-Request-Method';
@@ -35,6 +37,18 @@ my @cases = (
      [Origin => $ok, $pf => 'PUT',
       'Access-Control-Request-Headers' => 'x-allowed, x-other'],
      'preflight:denied:headers'],
+    ['preflight redirected by httpd', 'OPTIONS', '/note/moved/x',
+     [Origin => $ok, $pf => 'PUT'], 'preflight:unanswered'],
+    ['actual redirected by httpd', 'GET', '/note/moved/x', [Origin => $ok],
+     'actual:allowed'],
+    ['local ErrorDocument', 'GET', '/note/errdoc/missing', [Origin => $ok],
+     'actual:allowed'],
+    ['local ErrorDocument, denied origin', 'GET', '/note/errdoc/missing',
+     [Origin => 'https://evil.example'], 'actual:denied:origin'],
+    ['CGI local redirect', 'GET', '/note/cgi/note-local-redirect',
+     [Origin => $ok], 'actual:allowed'],
+    ['.htaccess front controller', 'GET', '/note/front/any/route',
+     [Origin => $ok], 'actual:allowed'],
     ['preflight private network', 'OPTIONS', '/note/',
      [Origin => $ok, $pf => 'PUT',
       'Access-Control-Request-Private-Network' => 'true'],
@@ -54,6 +68,25 @@ my @cases = (
     ['protection passes same-origin', 'POST', '/note/protect/',
      ['Sec-Fetch-Site' => 'same-origin'], 'none'],
 );
+
+# a front controller, as WordPress, Laravel and Symfony install it
+t_write_file(catfile(Apache::Test::vars('documentroot'), 'note', 'front',
+                     '.htaccess'), <<'EOF');
+CORSAllowOrigin https://app.example
+RewriteEngine On
+RewriteRule ^ /note/index.html [L]
+EOF
+
+# the preflight httpd answers: the browser fails it, and nothing in the
+# answer may say otherwise
+{
+    my $res = OPTIONS('/note/moved/x', Origin => $ok, $pf => 'PUT');
+    is($res->code, 302, 'preflight redirected by httpd: its 302');
+    is_deeply(ac_names($res), [],
+              'preflight redirected by httpd: no Access-Control-* field');
+    ok(!vary_count($res, 'Access-Control-Request-Method'),
+       'preflight redirected by httpd: no preflight Vary');
+}
 
 my $n = 0;
 for my $c (@cases) {

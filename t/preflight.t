@@ -144,8 +144,10 @@ for my $m (qw(GET HEAD POST)) {
 }
 denied(preflight($pat, 'https://app.exact.test', 'PUT'),
        'no CORSAllowMethods: PUT');
-denied(preflight($pat, 'https://app.exact.test', 'get'),
-       'no CORSAllowMethods: get (case-sensitive)');
+for my $m (qw(get post Post pOST Head hEAD)) {
+    denied(preflight($pat, 'https://app.exact.test', $m),
+           "no CORSAllowMethods: $m (case-sensitive)");
+}
 denied(preflight($pat, 'https://app.exact.test', 'GET',
                  'Access-Control-Request-Headers' => 'x-a'),
        'no CORSAllowHeaders: x-a');

@@ -15,7 +15,7 @@ use File::Spec::Functions qw(catfile);
 use Time::HiRes qw(sleep);
 
 use lib 't/lib';
-use CorsTest qw(no_ac_headers vary_count raw file_lines request);
+use CorsTest qw(no_ac_headers vary_count raw file_lines note_for request);
 
 my $hostport = Apache::TestRequest::hostport();
 
@@ -54,7 +54,9 @@ my @sites = (undef, 'same-origin', 'none', 'same-site', 'cross-site',
              'Cross-Site', 'garbage', '');
 my @origins = (undef, "http://$hostport", 'http://other.example',
                'https://a.trusted.example', 'https://re1.trusted.example',
-               'null', "http://evil\@$hostport");
+               'null', "http://evil\@$hostport",
+               # host[:port] a prefix of Host: step 5 compares it whole
+               'http://' . substr($hostport, 0, -1), 'http://127.0.0.1');
 # [ mode, path, refuses at all, patterns trusted ]
 my @modes = (
     [ 'On', '/prot/on/index.html', 1, 1 ],
@@ -138,6 +140,22 @@ for my $c (['websocket', 1], ['WebSocket', 1], ['h2c', 0],
                        Connection => 'Upgrade',
                        'Sec-Fetch-Site' => 'same-origin');
     isnt($res->code, 403, 'a same-origin WebSocket handshake passes');
+}
+
+# An OPTIONS request is no WebSocket handshake, whatever its Upgrade says:
+# under ReportOnly a preflight keeps its own answer and note.
+for my $c (['null', 204, 'preflight:allowed'],
+           ['https://other.example', 403, 'preflight:denied:origin']) {
+    my ($origin, $code, $note) = @$c;
+    my $id = "prot-ws-$$-$origin";
+    my $res = request('OPTIONS', '/prot/report/index.html',
+                       Origin => $origin,
+                       'Access-Control-Request-Method' => 'GET',
+                       Upgrade => 'websocket', Connection => 'Upgrade',
+                       'Sec-Fetch-Site' => 'cross-site', 'X-Test-Id' => $id);
+    is($res->code, $code, "ReportOnly, preflight from $origin with Upgrade: "
+                          . "websocket: answered as a preflight");
+    is(note_for($id, 'prot_log'), $note, "... and noted $note");
 }
 
 # --- never reaches the handler, never asks for a password -------------------

@@ -9,7 +9,7 @@ use Apache::Test qw(-withtestmore);
 use Apache::TestRequest qw(GET OPTIONS POST);
 use Apache::TestUtil qw(t_write_file);
 use File::Spec::Functions qw(catfile);
-use Time::HiRes qw(time sleep);
+use Time::HiRes qw(sleep);
 
 use lib 't/lib';
 use CorsTest qw(once no_ac_headers preflight log_mark log_since httpd_t
@@ -96,45 +96,40 @@ for my $lines ("CORSAllowCredentials On\nCORSAllowOrigin null",
 
 # --- 2. regex cost is bounded ---------------------------------------------
 
-# Each of these costs PCRE's default limit (tens of millions of steps)
-# without a bound; 40 requests must finish well inside a generous
-# ceiling, and none may be allowed.
+# A near-miss Origin costs this regex some 600,000 backtracking steps: past
+# the module's limit, far below PCRE's own (10 million), so the limit the
+# module adds is what stops it.  It is hit, logged once per child, and
+# the answer is a denial; the regex still allows what it should.
 {
-    my $hostile = 'https://' . ('a' x 40) . '.example.co';
-    my $t0 = time;
+    my $hostile = 'https://' . ('a' x 10) . '.example.co';
     my $allowed = 0;
     my $mark = log_mark();
     for (1 .. 40) {
         my $res = GET('/safe/redos/', Origin => $hostile);
         $allowed++ if defined $res->header($acao) || $res->code != 200;
     }
-    my $took = time - $t0;
     is($allowed, 0, 'hostile Origin against a backtracking regex: 200, '
                     . 'never allowed');
-    cmp_ok($took, '<', 4, "40 such requests take well under 4 s ($took s)");
     my $res = GET('/safe/redos/', Origin => 'https://a.b.example.com');
     is(once($res, $acao), 'https://a.b.example.com',
        '... and the regex still allows what it should');
     my @limit = grep { /match limit/ }
                 split /\n/, log_since($mark, qr/match limit/);
-    ok(@limit >= 1 && @limit <= 2, 'the limit is logged once per child ('
-       . scalar(@limit) . ')');
+    ok(@limit >= 1 && @limit <= 2, 'the match limit is hit and logged once '
+       . 'per child (' . scalar(@limit) . ')');
 }
 
-# In .htaccess the probing at configuration time runs under the same
-# bound: requests without an Origin stay cheap.
+# In .htaccess the regex is read and probed on every request: requests
+# without an Origin are still answered.
 {
     my $file = catfile($docroot, qw(safe redos ht .htaccess));
     t_write_file($file, 'CORSAllowOriginMatch '
                  . '"^https://([a-z0-9-]+\.?)+\.example\.com$"' . "\n");
-    my $t0 = time;
     my $ok = 0;
     for (1 .. 40) {
         $ok++ if GET('/safe/redos/ht/')->code == 200;
     }
-    my $took = time - $t0;
     is($ok, 40, '.htaccess with that regex: 40 requests answered');
-    cmp_ok($took, '<', 4, "... well under 4 s ($took s)");
     unlink $file;
 }
 
@@ -200,6 +195,14 @@ for my $re ('^https://([a-z0-9-]+\.)?example\.com$',
     $res = GET('/safe/accept/', Origin => 'https://app.example.com');
     is(once($res, $acao), 'https://app.example.com',
        '(*ACCEPT): the exact Origin still is');
+}
+
+# \K: the match PCRE reports starts after "https://", so it does not span
+# the Origin (docs/mod_cors.html#safety) and allows nothing.
+{
+    my $res = GET('/safe/keep/', Origin => 'https://app.example.com');
+    ok(no_ac_headers($res), '\\K: a match that does not span the Origin '
+       . 'allows nothing') or diag($res->as_string);
 }
 
 # --- 5. CORS directives inside <Limit> or <LimitExcept> -------------------

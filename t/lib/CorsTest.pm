@@ -244,13 +244,14 @@ sub log_since {
     return $text;
 }
 
-# note_for($id): the CORS note of the request sent with "X-Test-Id: $id",
-# from t/logs/note_log (t/conf/note.conf.in logs "%{X-Test-Id}i
-# %{CORS}n" for every request).  The access log is written after the
-# response: it waits up to 5 s for the line.
+# note_for($id, $log): the CORS note of the request sent with
+# "X-Test-Id: $id", from t/logs/$log (default note_log: t/conf/note.conf.in
+# logs "%{X-Test-Id}i %{CORS}n" for every request; protect.conf.in writes
+# prot_log alike).  The access log is written after the response: it
+# waits up to 5 s for the line.
 sub note_for {
-    my ($id) = @_;
-    my $log = catfile(Apache::Test::vars('t_logs'), 'note_log');
+    my ($id, $name) = @_;
+    my $log = catfile(Apache::Test::vars('t_logs'), $name // 'note_log');
     for (1 .. 50) {
         for (file_lines($log)) {
             return $1 if /^\Q$id\E (\S+)$/;
@@ -289,7 +290,8 @@ my @running;    # the pids of the private httpds
 # MPM, authz_core and (where they are shared) unixd and the log modules, mod_cors from the build directory, listening
 # on $nports free loopback ports, and a DocumentRoot with index.html
 # ("private").  $body is the rest of its configuration, or a sub that
-# gets the ports and returns it.  Returns { pid, ports, dir } once every
+# gets the ports and returns it.  without_cors => 1: mod_cors is not
+# loaded (what httpd does without the module).  Returns { pid, ports, dir } once every
 # port answers (or httpd has exited).  children => 1: the test needs real
 # child processes, so under scripts/valgrind (which runs every httpd as
 # one "valgrind httpd -X" process) it gets the real httpd.  Stop it with stop_httpd; any
@@ -316,7 +318,8 @@ sub private_httpd {
             push @load, qq{LoadModule $mod "$path"};
         }
     }
-    push @load, 'LoadModule cors_module "' . mod_cors_so() . '"';
+    push @load, 'LoadModule cors_module "' . mod_cors_so() . '"'
+        unless $opt{without_cors};
 
     mkdir "$dir/htdocs" or die $!;
     open my $ix, '>', "$dir/htdocs/index.html" or die $!;
@@ -333,7 +336,7 @@ PidFile "$dir/httpd.pid"
 DefaultRuntimeDir "$dir"
 Mutex file:$dir
 ErrorLog "$dir/error_log"
-LogLevel info cors:debug
+LogLevel info@{[$opt{without_cors} ? '' : ' cors:debug']}
 DocumentRoot "$dir/htdocs"
 <Directory "$dir/htdocs">
     Require all granted

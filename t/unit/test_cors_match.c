@@ -1556,6 +1556,20 @@ static void test_regex_probes(void)
     }
 }
 
+/* A counter goes past 2^32 without wrapping, and prints whole. */
+static void test_counter(void)
+{
+    cors_counter c = 0;
+    const char *text;
+
+    cors_counter_add(&c, APR_UINT64_C(0xffffffff));
+    cors_counter_add(&c, 1);
+    cors_counter_add(&c, 1);
+    text = apr_psprintf(pool, "%" APR_UINT64_T_FMT, cors_counter_read(&c));
+    check(!strcmp(text, "4294967297"), __LINE__,
+          "a counter past 2^32 prints %s, want 4294967297", text);
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1579,6 +1593,7 @@ int main(void)
     test_method_listed();
     test_headers_refused();
     test_regex_probes();
+    test_counter();
 
     apr_pool_destroy(pool);
     apr_terminate();
