@@ -15,6 +15,20 @@
 
 #include "cors_match.h"
 
+/*
+ * What older httpd 2.4 releases lack, in one place (docs/testing.md lists
+ * the versions tested).  The oldest supported is 2.4.30: the module
+ * record ends with AP_MODULE_FLAG_NONE (ap_mmn.h 20120211.70).
+ */
+#if !AP_MODULE_MAGIC_AT_LEAST(20120211, 70)
+#error "mod_cors needs Apache httpd 2.4.30 or later"
+#endif
+/* httpd.h defines it after 2.4.62 only (ap_mmn.h records no bump). */
+#ifndef DOCTYPE_HTML_4_01
+#define DOCTYPE_HTML_4_01 "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\"" \
+                          " \"http://www.w3.org/TR/html4/strict.dtd\">\n"
+#endif
+
 /* The one place the version is written (docs/mod_cors.html#version). */
 #define MOD_CORS_VERSION "1.1.0"
 

@@ -53,11 +53,14 @@
 #include "apr_thread_mutex.h"
 #endif
 
-/* PCRE2's own message for a regex that does not compile, where httpd is
- * linked with PCRE2 and its header is here (Makefile.apxs checks). */
-#ifdef CORS_HAVE_PCRE2
+/* PCRE's own message for a regex that does not compile, from the PCRE
+ * that httpd links (Makefile.apxs asks the binary), where its header is
+ * here: PCRE2 from httpd 2.4.53 on, PCRE1 before. */
+#if defined(CORS_HAVE_PCRE2)
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#elif defined(CORS_HAVE_PCRE1)
+#include <pcre.h>
 #endif
 
 #include "cors_internal.h"
@@ -520,6 +523,17 @@ static const char *cors_regex_error(cmd_parms *cmd, const char *arg)
                             (const char *)msg, (int)offset);
     }
     pcre2_code_free(re);
+#elif defined(CORS_HAVE_PCRE1)
+    const char *msg;
+    int offset;
+    pcre *re = pcre_compile(arg, PCRE_CASELESS, &msg, &offset, NULL);
+
+    if (re == NULL) {
+        return apr_psprintf(cmd->pool, "%s: regex '%s' does not compile: "
+                            "%s at offset %d", cmd->cmd->name, arg, msg,
+                            offset);
+    }
+    pcre_free(re);
 #endif
     return apr_psprintf(cmd->pool, "%s: regex '%s' does not compile (a "
                         "start-of-pattern option such as (*UTF) cannot be "

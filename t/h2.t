@@ -11,6 +11,11 @@ use warnings FATAL => 'all';
 
 use Apache::Test qw(-withtestmore);
 
+use lib 't/lib';
+use CorsTest qw(needs_modules);
+
+needs_modules('http2');
+
 my $port = Apache::Test::vars('h2c_port')
     or die "no port for the h2c virtual host";
 my $base = "http://127.0.0.1:$port";

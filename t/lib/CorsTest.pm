@@ -35,6 +35,7 @@ our @EXPORT_OK = qw(
     private_httpd stop_httpd
     httpd_t scratch_dir in_directory
     int_actual_allowed int_preflight_allowed int_denied
+    ac_on_304 needs_modules
 );
 
 # --- response headers ---
@@ -173,6 +174,31 @@ sub int_denied {
                           "$label: no Access-Control-* header");
     Test::More::is(vary_count($res, 'Origin'), 1,
                    "$label: Origin once in Vary");
+}
+
+# --- what the httpd under test can do ---
+
+# ac_on_304(): true where httpd lets Access-Control-* fields through on a
+# 304.  Before 2.4.48 its HTTP header filter keeps only a fixed list of
+# fields on a 304 (docs/mod_cors.html#limits): there the tests assert that
+# none is sent, and say so once.
+my $said_304;
+sub ac_on_304 {
+    my $yes = Apache::Test::have_min_apache_version('2.4.48');
+    Test::More::diag('httpd before 2.4.48 drops Access-Control-* from a '
+                     . '304 (docs/mod_cors.html#limits): asserting that '
+                     . 'a 304 has none') if !$yes && !$said_304++;
+    return $yes;
+}
+
+# needs_modules(@names): skip the whole test, saying why, where this httpd
+# lacks one of the modules (e.g. 'http2', 'cache_disk'): a build may leave
+# them out.  scripts/run-apache-test fails the run on any skip where
+# MOD_CORS_NO_SKIP is set, as make test sets it for the system httpd.
+sub needs_modules {
+    my @missing = grep { !Apache::Test::have_module($_) } @_;
+    Test::More::plan(skip_all => 'this httpd has no '
+                     . join(', ', map { "mod_$_" } @missing)) if @missing;
 }
 
 # --- requests ---
