@@ -17,6 +17,9 @@
  * - A CORS section in mod_status's /server-status.
  * - "apachectl -t -D DUMP_CORS": every section that sets a CORS
  *   directive, with its file, line, values and warnings.
+ *
+ * Calls cors_decide (the checker), cors_config (sections, warnings) and
+ * cors_match (counters); mod_cors calls it.
  */
 
 #include "httpd.h"
@@ -43,45 +46,10 @@ extern module AP_MODULE_DECLARE_DATA cors_module;
 /* Longest checker parameter: longer ones are refused, never cut short. */
 #define CORS_CHECK_PARAM_MAX 2048
 
-/* Policy sections by counter slot; slot 0 stands for every .htaccess. */
-typedef struct {
-    apr_array_header_t *names;          /* "file:line" */
-    apr_hash_t *slots;                  /* name -> slot + 1 */
-} cors_sections;
-
-/* The counters: CORS_NNOTES by note, then one denial count per slot. */
+/* The counters: CORS_NNOTES by note, then one denial count per slot of
+ * the sections cors_config numbered. */
 static cors_counter *cors_counts;
 static const cors_sections *cors_counted;
-
-static cors_sections *cors_sections_get(apr_pool_t *pconf)
-{
-    cors_sections *secs = NULL;
-
-    apr_pool_userdata_get((void **)&secs, "cors_sections", pconf);
-    if (secs == NULL) {
-        secs = apr_palloc(pconf, sizeof(*secs));
-        secs->names = apr_array_make(pconf, 16, sizeof(const char *));
-        secs->slots = apr_hash_make(pconf);
-        APR_ARRAY_PUSH(secs->names, const char *) = ".htaccess";
-        apr_pool_userdata_setn(secs, "cors_sections", NULL, pconf);
-    }
-    return secs;
-}
-
-int cors_diag_slot(apr_pool_t *pconf, const char *section)
-{
-    cors_sections *secs = cors_sections_get(pconf);
-    apr_size_t slot = (apr_size_t)apr_hash_get(secs->slots, section,
-                                               APR_HASH_KEY_STRING);
-
-    if (slot == 0) {
-        APR_ARRAY_PUSH(secs->names, const char *) = section;
-        slot = secs->names->nelts;
-        apr_hash_set(secs->slots, section, APR_HASH_KEY_STRING,
-                     (void *)slot);
-    }
-    return (int)slot - 1;
-}
 
 void cors_diag_count(const cors_dir_conf *conf, int note)
 {
@@ -98,7 +66,7 @@ void cors_diag_count(const cors_dir_conf *conf, int note)
 static int cors_diag_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                                  apr_pool_t *ptemp, server_rec *s)
 {
-    const cors_sections *secs = cors_sections_get(pconf);
+    const cors_sections *secs = cors_config_sections(pconf);
     apr_size_t size = (CORS_NNOTES + secs->names->nelts)
                       * sizeof(cors_counter);
     apr_shm_t *shm;
@@ -286,7 +254,10 @@ static void cors_print_check(request_rec *r, const cors_check *c, int html)
     request_rec *rr = ap_sub_req_lookup_uri(c->url, r, NULL);
     const cors_dir_conf *conf = ap_get_module_config(rr->per_dir_config,
                                                      &cors_module);
-    const cors_where *set_by[9];
+#define CORS_SET_BY(member, type) \
+    conf->member ? &conf->member->where : NULL,
+    const cors_where *set_by[] = { CORS_POLICY_FIELDS(CORS_SET_BY) };
+#undef CORS_SET_BY
     const int nset = sizeof(set_by) / sizeof(set_by[0]);
     cors_input in;
     cors_decision d;
@@ -300,18 +271,6 @@ static void cors_print_check(request_rec *r, const cors_check *c, int html)
     in.sec_fetch_site = c->site;
     in.host = apr_table_get(r->headers_in, "Host");
     cors_decide(r->pool, conf, &in, &d);
-
-    set_by[0] = conf->origins ? &conf->origins->where : NULL;
-    set_by[1] = conf->methods ? &conf->methods->where : NULL;
-    set_by[2] = conf->headers ? &conf->headers->where : NULL;
-    set_by[3] = conf->expose ? &conf->expose->where : NULL;
-    set_by[4] = conf->credentials ? &conf->credentials->where : NULL;
-    set_by[5] = conf->max_age ? &conf->max_age->where : NULL;
-    set_by[6] = conf->private_network ? &conf->private_network->where
-                                      : NULL;
-    set_by[7] = conf->preflight_status ? &conf->preflight_status->where
-                                       : NULL;
-    set_by[8] = conf->protect ? &conf->protect->where : NULL;
 
     if (!html) {
         ap_rprintf(r, "Verdict: %s\nReason: %s\n", cors_verdict(d.note),
@@ -470,12 +429,11 @@ static void cors_dump_values(apr_file_t *out, apr_pool_t *p,
         apr_file_printf(out, "    %s %s  (line %d)\n", d->directive,
                         d->args, d->line_num);
         for (i = 0; warnings && i < warnings->nelts; i++) {
-            const char *w = APR_ARRAY_IDX(warnings, i, const char *);
-            const char *at = apr_psprintf(p, "CORS001: %s:%d: ",
-                                          d->filename, d->line_num);
+            const cors_warning *w = &APR_ARRAY_IDX(warnings, i, cors_warning);
 
-            if (!strncmp(w, at, strlen(at))) {
-                apr_file_printf(out, "      warning: %s\n", w + strlen(at));
+            if (w->line == d->line_num && !strcmp(w->file, d->filename)) {
+                apr_file_printf(out, "      warning: %s: %s\n", w->directive,
+                                w->text);
             }
         }
     }
@@ -510,13 +468,12 @@ static void cors_dump_tree(apr_file_t *out, apr_pool_t *p,
 
 static void cors_diag_test_config(apr_pool_t *pconf, server_rec *s)
 {
-    apr_array_header_t *warnings = NULL;
+    const apr_array_header_t *warnings = cors_config_warnings(pconf);
     apr_file_t *out;
 
     if (!ap_exists_config_define("DUMP_CORS")) {
         return;
     }
-    apr_pool_userdata_get((void **)&warnings, "cors_warnings", pconf);
     apr_file_open_stdout(&out, pconf);
     apr_file_printf(out, "CORS policy sections (mod_cors " MOD_CORS_VERSION
                     "; .htaccess files are read per request: use the "

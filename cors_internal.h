@@ -1,9 +1,16 @@
 /* Licensed under the Apache License, Version 2.0. */
 
 /*
- * What mod_cors.c and cors_diag.c share: the per-directory configuration,
- * the decision for one request, and the functions each file offers the
- * other.  Not installed; nothing outside the module includes it.
+ * The table of contents of mod_cors: the types its files share and what
+ * each file offers.  Each file calls only those below it:
+ *
+ *   mod_cors.c     the module record and the request path
+ *   cors_diag.c    counters, the cors-status handler, DUMP_CORS
+ *   cors_decide.c  the decision, for requests and the checker alike
+ *   cors_config.c  directives, merge, checks and warnings, startup hooks
+ *   cors_match.c   request-free rules (cors_match.h), unit-tested
+ *
+ * Not installed; nothing outside the module includes it.
  */
 
 #ifndef CORS_INTERNAL_H
@@ -25,8 +32,9 @@
 #endif
 /* httpd.h defines it after 2.4.62 only (ap_mmn.h records no bump). */
 #ifndef DOCTYPE_HTML_4_01
-#define DOCTYPE_HTML_4_01 "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\"" \
-                          " \"http://www.w3.org/TR/html4/strict.dtd\">\n"
+#define DOCTYPE_HTML_4_01 \
+    "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\" " \
+    "\"http://www.w3.org/TR/html4/strict.dtd\">\n"
 #endif
 
 /* The one place the version is written (docs/mod_cors.html#version). */
@@ -87,19 +95,47 @@ typedef struct {
 #define CORS_PROTECT_ON     1
 #define CORS_PROTECT_REPORT 2
 
+/*
+ * The policy's fields, in the order the checker lists them: X(member,
+ * type).  The configuration's struct, its merge and the checker's Set-By
+ * lines all come from this one list; each type has a "where".
+ */
+#define CORS_POLICY_FIELDS(X) \
+    X(origins, cors_origins)            /* CORSAllowOrigin[Match] */ \
+    X(methods, cors_list)               /* CORSAllowMethods */ \
+    X(headers, cors_list)               /* CORSAllowHeaders */ \
+    X(expose, cors_list)                /* CORSExposeHeaders */ \
+    X(credentials, const cors_value)    /* CORSAllowCredentials */ \
+    X(max_age, const cors_value)        /* CORSMaxAge */ \
+    X(private_network, const cors_value) /* CORSAllowPrivateNetwork */ \
+    X(preflight_status, const cors_value) /* CORSPreflightStatus */ \
+    X(protect, const cors_value)        /* CORSCrossOriginProtection */
+
 /* Every field NULL: inherit.  The merge picks pointers and nothing else. */
 typedef struct {
     int set;                            /* some directive set a field */
-    cors_origins *origins;
-    cors_list *methods;
-    cors_list *headers;
-    cors_list *expose;
-    const cors_value *credentials;
-    const cors_value *max_age;
-    const cors_value *private_network;
-    const cors_value *preflight_status;
-    const cors_value *protect;          /* CORSCrossOriginProtection */
+#define CORS_FIELD_MEMBER(member, type) type *member;
+    CORS_POLICY_FIELDS(CORS_FIELD_MEMBER)
+#undef CORS_FIELD_MEMBER
 } cors_dir_conf;
+
+/* Is the module active here (docs/mod_cors.html#merging)?  Per request:
+ * origins->allows was worked out when the directives were read. */
+static APR_INLINE int cors_has_origins(const cors_dir_conf *conf)
+{
+    return conf->origins && conf->origins->allows;
+}
+
+static APR_INLINE int cors_active(const cors_dir_conf *conf)
+{
+    return cors_has_origins(conf)
+        || (conf->protect && conf->protect->value != CORS_PROTECT_OFF);
+}
+
+static APR_INLINE int cors_credentials_on(const cors_dir_conf *conf)
+{
+    return conf->credentials && conf->credentials->value;
+}
 
 /*
  * The response fields the module writes, in the order it writes them;
@@ -176,17 +212,44 @@ typedef struct {
     const cors_where *by;               /* where it was set (NULL: unset) */
     const char *allows;                 /* what it allows */
     const char *withheld;               /* credentials withheld beside it */
+    const cors_regex *limited;          /* a regex that hit its limit */
     int refused;                        /* 403 before the handler */
     int write;                          /* the fields are to be written */
 } cors_decision;
 
-/* mod_cors.c: the decisions real requests and the checker share. */
+/* Policy sections by counter slot; slot 0 stands for every .htaccess. */
+typedef struct {
+    apr_array_header_t *names;          /* "file:line" */
+    apr_hash_t *slots;                  /* name -> slot + 1 */
+} cors_sections;
+
+/* A configuration warning, kept for the log and for DUMP_CORS. */
+typedef struct {
+    const char *tag;                    /* "CORS001" */
+    const char *directive;              /* the directive it is about */
+    const char *file;                   /* where that directive is */
+    int line;
+    const char *text;                   /* what is wrong, and what to do */
+} cors_warning;
+
+/* --- cors_diag.c: counters, the cors-status handler, DUMP_CORS --- */
+void cors_diag_count(const cors_dir_conf *conf, int note);
+void cors_diag_register_hooks(apr_pool_t *p);
+
+/* --- cors_decide.c: the decision real requests and the checker share --- */
 void cors_decide(apr_pool_t *p, const cors_dir_conf *conf,
                  const cors_input *in, cors_decision *d);
 
-/* cors_diag.c: counters, the cors-status handler, DUMP_CORS. */
-void cors_diag_count(const cors_dir_conf *conf, int note);
-int cors_diag_slot(apr_pool_t *pconf, const char *section);
-void cors_diag_register_hooks(apr_pool_t *p);
+/* --- cors_config.c: directives, checks, warnings, startup --- */
+extern const command_rec cors_cmds[];
+void *cors_create_dir_conf(apr_pool_t *p, char *dir);
+void *cors_merge_dir_conf(apr_pool_t *p, void *basev, void *addv);
+/* a full-span match under the limits; *limited: the limits were hit */
+int cors_regex_matches(const ap_regex_t *re, const char *s, int *limited);
+/* the first time this child meets key: log once per child and key */
+int cors_first_time(const char *key);
+const cors_sections *cors_config_sections(apr_pool_t *pconf);
+const apr_array_header_t *cors_config_warnings(apr_pool_t *pconf);
+void cors_config_register_hooks(apr_pool_t *p);
 
 #endif /* CORS_INTERNAL_H */

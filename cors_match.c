@@ -1,8 +1,10 @@
 /* Licensed under the Apache License, Version 2.0. */
 
 /*
- * cors_match: origin syntax, origin patterns, the allowed-origin set and
- * token lists, without httpd.  See cors_match.h.
+ * cors_match: the request-free rules -- origin syntax and patterns, the
+ * allowed-origin set, public suffixes, token lists, methods, regex probes
+ * and counters -- without httpd.  Calls no other file of the module; see
+ * cors_match.h.
  */
 
 #include <stdlib.h>

@@ -3,11 +3,14 @@
 /*
  * cors_match: the request-free part of mod_cors.
  *
- * Origin syntax, origin patterns, the allowed-origin set and HTTP token
- * lists.  It needs APR and libpsl but no httpd, so the unit tests, the
- * fuzzers and the benchmarks link it directly.  Nothing here allocates
- * while answering a request: parsing a request header only points into
- * the caller's buffer, and matching uses the stack.
+ * Origin syntax, origin patterns, the allowed-origin set, the public
+ * suffix list (libpsl, loaded once by cors_match_init), HTTP token lists,
+ * the method rules, the probes a regex is tried with, and the counters'
+ * atomic arithmetic.  It needs APR and libpsl but no httpd, so the unit
+ * tests, the fuzzers and the benchmarks link it directly; it calls no
+ * other file of the module.  Nothing here allocates while answering a
+ * request: parsing a request header only points into the caller's
+ * buffer, and matching uses the stack.
  */
 
 #ifndef CORS_MATCH_H

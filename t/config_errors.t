@@ -10,7 +10,7 @@ use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
 
 use lib 't/lib';
-use CorsTest qw(httpd_t scratch_dir in_directory);
+use CorsTest qw(httpd_t scratch_dir in_directory directives);
 
 # [ directive lines, strings the output must contain ]
 my @bad = (
@@ -121,7 +121,21 @@ my @bad = (
     [ 'CORSMaxAge 5s', 'CORSMaxAge', '5s' ],
     [ 'CORSPreflightStatus 201', 'CORSPreflightStatus', '201' ],
     [ 'CORSPreflightStatus 404', 'CORSPreflightStatus', '404' ],
+    [ 'CORSCrossOriginProtection Maybe', 'CORSCrossOriginProtection',
+      'Maybe' ],
+    [ 'CORSCrossOriginProtection On Off', 'CORSCrossOriginProtection' ],
+    # On/Off directives: httpd's own message for a FLAG directive
+    [ 'CORSAllowCredentials yes', 'CORSAllowCredentials' ],
+    [ 'CORSAllowPrivateNetwork 1', 'CORSAllowPrivateNetwork' ],
 );
+
+# Every directive of the command table has a bad value above.
+{
+    my %tested = map { $_->[0] =~ /^(CORS\w+)/ ? ($1 => 1) : () } @bad;
+    my %table = directives();
+    is_deeply([sort keys %tested], [sort keys %table],
+              'every directive of the command table has a bad case');
+}
 
 # Credentials with "*", null, CORSExposeHeaders * or a public suffix, in
 # one section, in both orders of the lines.

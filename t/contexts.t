@@ -12,8 +12,8 @@ use Apache::TestUtil qw(t_write_file);
 use File::Spec::Functions qw(catfile);
 
 use lib 't/lib';
-use CorsTest qw(once has_token no_ac_headers preflight log_mark log_since
-                private_httpd stop_httpd);
+use CorsTest qw(once has_token no_ac_headers preflight request log_mark
+                log_since private_httpd stop_httpd directives);
 
 my $docroot = Apache::Test::vars('documentroot');
 
@@ -58,6 +58,11 @@ sub check_context {
     is(once($res, 'Access-Control-Allow-Private-Network'), 'true',
        "$ctx: CORSAllowPrivateNetwork On gives ACAPN true");
 
+    $res = request('POST', $url, 'Sec-Fetch-Site' => 'cross-site',
+                   Origin => "https://nope-$name.ctx.example");
+    is($res->code, 403,
+       "$ctx: CORSCrossOriginProtection On refuses a cross-site POST");
+
     $res = preflight($url, $origin, 'DELETE');
     ok($res->code == 403 && no_ac_headers($res),
        "$ctx: a method not listed is denied");
@@ -68,19 +73,27 @@ sub check_context {
        "$ctx: a header not listed is denied");
 }
 
+# One line per directive of the command table, each checked above.
+my %line = (
+    CORSAllowOrigin           => 'https://NAME.ctx.example',
+    CORSAllowOriginMatch      => '^https://re-NAME\\.ctx\\.example$',
+    CORSAllowMethods          => 'PUT',
+    CORSAllowHeaders          => 'X-Ctx',
+    CORSExposeHeaders         => 'X-Ctx-Exp',
+    CORSAllowCredentials      => 'On',
+    CORSMaxAge                => 'AGE',
+    CORSAllowPrivateNetwork   => 'On',
+    CORSPreflightStatus       => '200',
+    CORSCrossOriginProtection => 'On',
+);
+my %table = directives();
+is_deeply([sort keys %line], [sort keys %table],
+          'every directive of the command table is set in every context');
 my $directives = sub {
     my ($name, $max_age) = @_;
-    return <<"EOF";
-CORSAllowOrigin https://$name.ctx.example
-CORSAllowOriginMatch ^https://re-$name\\.ctx\\.example\$
-CORSAllowMethods PUT
-CORSAllowHeaders X-Ctx
-CORSExposeHeaders X-Ctx-Exp
-CORSAllowCredentials On
-CORSMaxAge $max_age
-CORSAllowPrivateNetwork On
-CORSPreflightStatus 200
-EOF
+    return join '', map { "$_ " . ($line{$_} =~ s/NAME/$name/r
+                                             =~ s/AGE/$max_age/r) . "\n" }
+                    sort keys %line;
 };
 
 # --- server config (a private httpd) ---------------------------------------

@@ -1,5 +1,5 @@
 # The documentation cannot drift from the code: the directives of
-# mod_cors.c's command table (its AP_INIT_* lines) are exactly those
+# cors_config.c's command table (its AP_INIT_* lines) are exactly those
 # documented in docs/mod_cors.html (quick list and one block each) and in
 # README.md's "Directives at a glance" table, each linking to its block;
 # every block has the Apache manual's rows, and its Context and Override
@@ -14,6 +14,9 @@ use strict;
 use warnings FATAL => 'all';
 
 use Apache::Test qw(-withtestmore);
+
+use lib 't/lib';
+use CorsTest qw(directives);
 
 my $top = $ENV{MOD_CORS_TOP} || Apache::Test::vars('top_dir');
 my %file = (
@@ -44,19 +47,9 @@ for my $k (sort keys %file) {
     $text{$k} = slurp($file{$k});
 }
 
-# ---- mod_cors.c --------------------------------------------------------
-my %cmd;        # name => req_override
-my $module_id;
-if (defined $text{c}) {
-    my ($table) = $text{c} =~ /command_rec\s+cors_cmds\[\]\s*=\s*\{(.*?)\n\};/s;
-    for my $entry (split /\bAP_INIT_/, $table // '') {
-        my ($name) = $entry =~ /^\w+\(\s*"(\w+)"/ or next;
-        my ($flags) = $entry =~
-            /\b((?:OR_\w+|RSRC_CONF|ACCESS_CONF)(?:\s*\|\s*\w+)*)/;
-        $cmd{$name} = defined $flags ? $flags =~ s/\s+//gr : '?';
-    }
-    ($module_id) = $text{c} =~ /AP_DECLARE_MODULE\((\w+)\)/;
-}
+# ---- the command table, and the module record in mod_cors.c -----------
+my %cmd = directives();        # name => req_override
+my ($module_id) = ($text{c} // '') =~ /AP_DECLARE_MODULE\((\w+)\)/;
 my @names = sort keys %cmd;
 
 # ---- docs/mod_cors.html ------------------------------------------------
@@ -115,8 +108,7 @@ for my $k (sort keys %file) {
     like($text{html} // '', qr/\(version \Q$version\E;/,
          'the manual names that version');
 }
-ok(@names > 0, 'the command table of mod_cors.c has directives')
-    or diag("no AP_INIT_* line found in $file{c}");
+ok(@names > 0, 'the command table of cors_config.c has directives');
 
 is_deeply([sort keys %html], \@names,
           'docs/mod_cors.html has one directive block per directive');

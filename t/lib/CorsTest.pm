@@ -34,8 +34,8 @@ our @EXPORT_OK = qw(
     log_mark log_since conf_where note_for
     private_httpd stop_httpd
     httpd_t scratch_dir in_directory
-    int_actual_allowed int_preflight_allowed int_denied
-    ac_on_304 needs_modules
+    int_actual_allowed int_preflight_allowed int_denied int_not_granted
+    ac_on_304 needs_modules directives
 );
 
 # --- response headers ---
@@ -174,6 +174,52 @@ sub int_denied {
                           "$label: no Access-Control-* header");
     Test::More::is(vary_count($res, 'Origin'), 1,
                    "$label: Origin once in Vary");
+}
+
+# --- the module's own tables ---
+
+# directives(): the command table of cors_config.c (its AP_INIT_* lines),
+# as a hash name => req_override flags as written (e.g. 'OR_FILEINFO'),
+# read from $MOD_CORS_TOP or the directory that holds t/.  Tests that
+# cover every directive compare their own list with it, so that a new
+# directive fails them until it is covered.
+sub directives {
+    my $top = $ENV{MOD_CORS_TOP} || Apache::Test::vars('top_dir');
+    my $file = "$top/cors_config.c";
+    open my $fh, '<', $file or die "$file: $!";
+    my $text = do { local $/; <$fh> };
+    my ($table) = $text =~ /command_rec\s+cors_cmds\[\]\s*=\s*\{(.*?)\n\};/s
+        or die "$file: no cors_cmds[] table";
+    my %cmd;
+    for my $entry (split /\bAP_INIT_/, $table) {
+        my ($name) = $entry =~ /^\w+\(\s*"(\w+)"/ or next;
+        my ($flags) = $entry =~
+            /\b((?:OR_\w+|RSRC_CONF|ACCESS_CONF)(?:\s*\|\s*\w+)*)/;
+        $cmd{$name} = defined $flags ? $flags =~ s/\s+//gr : '?';
+    }
+    return %cmd;
+}
+
+# int_not_granted($path, $status, $what, @vary): GET $path from an origin
+# the /int/ policy denies (https://evil.example) and with no Origin; for
+# each, int_denied's 3 assertions and one per token of @vary that must
+# stay in Vary, once.  Returns ([label, response], ...) for the caller's
+# own checks.
+sub int_not_granted {
+    my ($path, $status, $what, @vary) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    my @out;
+    for my $origin ('https://evil.example', undef) {
+        my $label = "$what, "
+                    . (defined $origin ? "denied $origin" : 'no Origin');
+        my $res = Apache::TestRequest::GET($path,
+            defined $origin ? (Origin => $origin) : ());
+        int_denied($res, $status, $label);
+        Test::More::is(vary_count($res, $_), 1, "$label: Vary keeps $_")
+            for @vary;
+        push @out, [$label, $res];
+    }
+    return @out;
 }
 
 # --- what the httpd under test can do ---

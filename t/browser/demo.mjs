@@ -2,7 +2,7 @@
 // mark, check each mark against what conf/demo.conf says, and take a
 // screenshot.  Prints "ok"/"not ok" lines; scripts/demo-screenshot counts them.
 //
-//   node t/demo/check.mjs PAGE_URL SCREENSHOT.png
+//   node t/browser/demo.mjs PAGE_URL SCREENSHOT.png
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -1,7 +1,7 @@
-# build/httpd.sh: what the scripts that run a private httpd share.
+# scripts/httpd.sh: what the scripts that run a private httpd share.
 # POSIX sh, to be sourced (set -eu safe), not run:
 #
-#   . "$top/build/httpd.sh"
+#   . "$top/scripts/httpd.sh"
 #
 # Sets, from apxs ($APXS, or apxs/apxs2 on PATH):
 #   APXS            the apxs it asked

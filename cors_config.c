@@ -1,0 +1,885 @@
+/* Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ */
+
+/*
+ * cors_config: the directives (docs/mod_cors.html#directives) -- one
+ * handler each, the command table, create and merge -- and everything
+ * worked out when they are read: origin sets, regexes compiled under
+ * their limits and probed, every check and warning about a policy (kept
+ * as records for the log and DUMP_CORS), the numbered policy sections,
+ * the warn-once registry of a child, and the startup hooks that log.
+ *
+ * Calls cors_match only.  cors_decide, cors_diag and mod_cors call it.
+ */
+
+#include "apr_allocator.h"
+#include "apr_strings.h"
+
+#include "httpd.h"
+#include "http_config.h"
+#include "http_core.h"
+#include "http_log.h"
+#include "http_main.h"
+
+#if APR_HAS_THREADS
+#include "apr_thread_mutex.h"
+#endif
+
+/* PCRE's own message for a regex that does not compile, from the PCRE
+ * that httpd links (Makefile.apxs asks the binary), where its header is
+ * here: PCRE2 from httpd 2.4.53 on, PCRE1 before. */
+#if defined(CORS_HAVE_PCRE2)
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#elif defined(CORS_HAVE_PCRE1)
+#include <pcre.h>
+#endif
+
+#include "cors_internal.h"
+
+APLOG_USE_MODULE(cors);
+
+/*
+ * Every regex runs under these limits (docs/mod_cors.html#safety): a
+ * match that hits one fails instead of burning the CPU.  PCRE2 and PCRE
+ * 8.33+ read them at the start of a pattern; they can only lower the
+ * library's own limits.
+ */
+#define CORS_REGEX_LIMITS "(*LIMIT_MATCH=10000)(*LIMIT_RECURSION=1000)"
+
+/*
+ * Request-time warnings already logged by this child (key -> key), in a
+ * pool and allocator of their own that nothing else touches: they are
+ * used under the lock alone.  At most CORS_WARNED_MAX keys: past that, or
+ * without a lock, a child stays quiet rather than log on every request.
+ */
+#define CORS_WARNED_MAX 10000
+static apr_hash_t *cors_warned;
+static int cors_in_child;               /* child_init has run */
+#if APR_HAS_THREADS
+static apr_thread_mutex_t *cors_warned_lock;
+#endif
+
+static cors_sections *cors_sections_get(apr_pool_t *pconf)
+{
+    cors_sections *secs = NULL;
+
+    apr_pool_userdata_get((void **)&secs, "cors_sections", pconf);
+    if (secs == NULL) {
+        secs = apr_palloc(pconf, sizeof(*secs));
+        secs->names = apr_array_make(pconf, 16, sizeof(const char *));
+        secs->slots = apr_hash_make(pconf);
+        APR_ARRAY_PUSH(secs->names, const char *) = ".htaccess";
+        apr_pool_userdata_setn(secs, "cors_sections", NULL, pconf);
+    }
+    return secs;
+}
+
+/*
+ * Policy sections numbered for their denial counters (cors_diag), kept in
+ * pconf: built anew with each reading of the configuration.
+ */
+const cors_sections *cors_config_sections(apr_pool_t *pconf)
+{
+    return cors_sections_get(pconf);
+}
+
+static int cors_section_slot(apr_pool_t *pconf, const char *section)
+{
+    cors_sections *secs = cors_sections_get(pconf);
+    apr_size_t slot = (apr_size_t)apr_hash_get(secs->slots, section,
+                                               APR_HASH_KEY_STRING);
+
+    if (slot == 0) {
+        APR_ARRAY_PUSH(secs->names, const char *) = section;
+        slot = secs->names->nelts;
+        apr_hash_set(secs->slots, section, APR_HASH_KEY_STRING,
+                     (void *)slot);
+    }
+    return (int)slot - 1;
+}
+
+void *cors_create_dir_conf(apr_pool_t *p, char *dir)
+{
+    return apr_pcalloc(p, sizeof(cors_dir_conf));
+}
+
+/*
+ * Runs on every request: it only picks pointers.  Most sections set no
+ * CORS directive, and a merged configuration is never written to: then
+ * one side is the answer.
+ */
+void *cors_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    cors_dir_conf *base = basev, *add = addv, *conf;
+
+    if (!add->set) {
+        return base;
+    }
+    if (!base->set) {
+        return add;
+    }
+    conf = apr_palloc(p, sizeof(*conf));
+    conf->set = 1;
+#define CORS_PICK(f, type) conf->f = add->f ? add->f : base->f;
+    CORS_POLICY_FIELDS(CORS_PICK)
+#undef CORS_PICK
+    return conf;
+}
+
+/*
+ * A warning that a visitor can make happen again and again (a .htaccess
+ * is read for every request) is logged once per child and key.
+ */
+int cors_first_time(const char *key)
+{
+    int first = 1;
+
+    if (cors_warned == NULL) {
+        /* at startup the caller logs once; a child without a registry
+         * stays quiet */
+        return !cors_in_child;
+    }
+#if APR_HAS_THREADS
+    apr_thread_mutex_lock(cors_warned_lock);
+#endif
+    if (apr_hash_get(cors_warned, key, APR_HASH_KEY_STRING)
+        || apr_hash_count(cors_warned) >= CORS_WARNED_MAX) {
+        first = 0;
+    }
+    else {
+        apr_pool_t *p = apr_hash_pool_get(cors_warned);
+        const char *copy = apr_pstrdup(p, key);
+
+        apr_hash_set(cors_warned, copy, APR_HASH_KEY_STRING, copy);
+    }
+#if APR_HAS_THREADS
+    apr_thread_mutex_unlock(cors_warned_lock);
+#endif
+    return first;
+}
+
+/* Where the directive being read is: its file and line. */
+static void cors_where_set(cmd_parms *cmd, cors_where *w)
+{
+    w->directive = cmd->cmd->name;
+    w->file = cmd->directive ? cmd->directive->filename : "(unknown)";
+    w->line = cmd->directive ? cmd->directive->line_num : 0;
+}
+
+/* The warnings of this reading of the configuration, in pconf. */
+const apr_array_header_t *cors_config_warnings(apr_pool_t *pconf)
+{
+    apr_array_header_t *warnings = NULL;
+
+    apr_pool_userdata_get((void **)&warnings, "cors_warnings", pconf);
+    return warnings;
+}
+
+/* A warning as its log line says it. */
+static const char *cors_warning_line(apr_pool_t *p, const cors_warning *w)
+{
+    return apr_psprintf(p, "%s: %s:%d: %s: %s", w->tag, w->file, w->line,
+                        w->directive, w->text);
+}
+
+/*
+ * Configuration warnings are kept until post_config, when the error log
+ * is open, and printed by test_config for "apachectl -t".  A .htaccess
+ * file is read while serving: its warnings go to the log at once, once
+ * per child and line.
+ */
+static void cors_warn(cmd_parms *cmd, const char *msg)
+{
+    apr_array_header_t *warnings;
+    cors_warning w;
+    cors_where where;
+
+    cors_where_set(cmd, &where);
+    w.tag = "CORS001";
+    w.directive = where.directive;
+    w.file = where.file;
+    w.line = where.line;
+    w.text = msg;
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_RUN_MPM) {
+        const char *line = cors_warning_line(cmd->pool, &w);
+
+        if (cors_first_time(line)) {
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cmd->server, "%s",
+                         line);
+        }
+        return;
+    }
+    warnings = (apr_array_header_t *)cors_config_warnings(cmd->pool);
+    if (warnings == NULL) {
+        warnings = apr_array_make(cmd->pool, 4, sizeof(cors_warning));
+        apr_pool_userdata_setn(warnings, "cors_warnings", NULL, cmd->pool);
+    }
+    APR_ARRAY_PUSH(warnings, cors_warning) = w;
+}
+
+/*
+ * Every handler starts here: the section now sets a policy field (merge
+ * reads that), and the checks every directive shares: a policy is per
+ * URL, so a directive inside <Limit> or <LimitExcept> would silently
+ * widen or drop it; and values are separated by spaces, never commas.
+ */
+static const char *cors_directive_begin(cmd_parms *cmd, void *dconf,
+                                      const char *arg)
+{
+    ((cors_dir_conf *)dconf)->set = 1;
+    if (cmd->limited != -1) {
+        return apr_psprintf(cmd->pool, "%s cannot be used inside <Limit> or "
+                            "<LimitExcept>: a CORS policy applies to every "
+                            "method of a URL (a preflight is always "
+                            "OPTIONS); move it out of the section",
+                            cmd->cmd->name);
+    }
+    if (arg && strchr(arg, ',')) {
+        return apr_psprintf(cmd->pool, "%s: '%s' contains a comma: separate "
+                            "values with spaces, not commas (e.g. "
+                            "CORSAllowMethods PUT DELETE)", cmd->cmd->name,
+                            arg);
+    }
+    return NULL;
+}
+
+/* A single-valued directive's value, with where it was set. */
+static cors_value *cors_value_make(cmd_parms *cmd, int value,
+                                   const char *text)
+{
+    cors_value *v = apr_palloc(cmd->pool, sizeof(*v));
+
+    v->value = value;
+    v->text = text;
+    cors_where_set(cmd, &v->where);
+    return v;
+}
+
+static int cors_origins_empty(const cors_origins *o)
+{
+    return !o->any && !o->null && !o->set->count && !o->suffix_set->count
+        && !o->regexes->nelts;
+}
+
+/* The section a directive is in, "file:line", for counters and warnings. */
+static const char *cors_section(cmd_parms *cmd)
+{
+    const ap_directive_t *d = cmd->directive;
+
+    if (d == NULL) {
+        return "(unknown)";
+    }
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_RUN_MPM) {
+        return d->filename;     /* a .htaccess file */
+    }
+    if (d->parent) {
+        d = d->parent;
+    }
+    return apr_psprintf(cmd->pool, "%s:%d", d->filename, d->line_num);
+}
+
+static cors_origins *cors_origins_get(cmd_parms *cmd, cors_dir_conf *conf)
+{
+    cors_origins *o = conf->origins;
+
+    if (o == NULL) {
+        o = conf->origins = apr_pcalloc(cmd->pool, sizeof(*o));
+        o->set = cors_set_make(cmd->pool);
+        o->suffix_set = cors_set_make(cmd->pool);
+        o->patterns = apr_array_make(cmd->pool, 4, sizeof(cors_pattern));
+        o->regexes = apr_array_make(cmd->pool, 2, sizeof(cors_regex));
+        o->section = cors_section(cmd);
+        o->slot = ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_RUN_MPM
+                  ? 0 : cors_section_slot(cmd->pool, o->section);
+        cors_where_set(cmd, &o->where);
+    }
+    return o;
+}
+
+/*
+ * Keep the values as written, for messages ("which allows ..."), up to
+ * the CORS_TEXT_MAX bytes they show: a section may list thousands of
+ * origins, and copying the whole text at each would cost their square.
+ */
+#define CORS_TEXT_MAX 200
+
+static void cors_origins_text(cmd_parms *cmd, cors_origins *o,
+                              const char *arg)
+{
+    if (o->text == NULL) {
+        o->text = apr_pstrdup(cmd->pool, arg);
+    }
+    else if (strlen(o->text) < CORS_TEXT_MAX) {
+        o->text = apr_pstrcat(cmd->pool, o->text, " ", arg, NULL);
+    }
+    else if (o->text[strlen(o->text) - 1] != '.') {
+        o->text = apr_pstrcat(cmd->pool, o->text, " ...", NULL);
+    }
+}
+
+static void cors_warn_http_credentials(cmd_parms *cmd,
+                                       const cors_pattern *pat)
+{
+    if (!strcmp(pat->scheme, "http") && !cors_pattern_is_local(pat)) {
+        cors_warn(cmd, apr_psprintf(cmd->pool,
+                  "credentials allowed for %s, an http:// origin: anyone "
+                  "on the network path can act as it",
+                  cors_pattern_unparse(cmd->pool, pat)));
+    }
+}
+
+/*
+ * The combinations that would hand credentials to every origin, or open
+ * the private network to every site, when set in one section.  Called
+ * after each directive that takes part, so the order of lines within a
+ * section does not matter.
+ */
+static const char *cors_check_section(cmd_parms *cmd,
+                                      const cors_dir_conf *conf)
+{
+    const cors_origins *o = conf->origins;
+    const char *clash = NULL;
+
+    if (o && o->any && conf->private_network
+        && conf->private_network->value) {
+        return apr_psprintf(cmd->pool, "%s: CORSAllowPrivateNetwork On "
+                            "cannot be combined with CORSAllowOrigin * in "
+                            "one section: any site could reach the private "
+                            "network; list the origins that may",
+                            cmd->cmd->name);
+    }
+    if (!cors_credentials_on(conf)) {
+        return NULL;
+    }
+    if (o && o->unsafe) {
+        clash = o->unsafe;
+    }
+    else if (conf->expose && conf->expose->star) {
+        clash = "CORSExposeHeaders *";
+    }
+    if (clash) {
+        return apr_psprintf(cmd->pool, "%s: CORSAllowCredentials On cannot "
+                            "be combined with %s in one section: list the "
+                            "origins that may send credentials, e.g. "
+                            "CORSAllowOrigin https://app.example.com",
+                            cmd->cmd->name, clash);
+    }
+    return NULL;
+}
+
+static const char *cors_conflict(cmd_parms *cmd, const char *arg)
+{
+    return apr_psprintf(cmd->pool, "%s: '%s' cannot be combined with other "
+                        "origins or CORSAllowOriginMatch in one section",
+                        cmd->cmd->name, arg);
+}
+
+static const char *cors_set_origin(cmd_parms *cmd, void *dconf,
+                                   const char *arg)
+{
+    cors_dir_conf *conf = dconf;
+    cors_origins *o;
+    cors_pattern pat;
+    const char *err = cors_directive_begin(cmd, dconf, arg);
+
+    if (err) {
+        return err;
+    }
+    o = cors_origins_get(cmd, conf);
+    if (!strcasecmp(arg, "none")) {
+        if (!cors_origins_empty(o)) {
+            return cors_conflict(cmd, arg);
+        }
+        o->none = 1;
+        cors_origins_text(cmd, o, "none");
+        return NULL;
+    }
+    if (o->none) {
+        return cors_conflict(cmd, "none");
+    }
+    if (!strcmp(arg, "*")) {
+        if (!cors_origins_empty(o)) {
+            return cors_conflict(cmd, arg);
+        }
+        o->any = o->allows = 1;
+        o->unsafe = "CORSAllowOrigin *";
+        cors_origins_text(cmd, o, arg);
+        return cors_check_section(cmd, conf);
+    }
+    if (o->any) {
+        return cors_conflict(cmd, "*");
+    }
+    cors_origins_text(cmd, o, arg);
+    if (!strcmp(arg, "null")) {
+        o->null = o->allows = 1;
+        if (!o->unsafe) {
+            o->unsafe = "CORSAllowOrigin null (any page can send it)";
+        }
+        if (!cors_credentials_on(conf)) {
+            cors_warn(cmd, "'null' is the origin of sandboxed frames, "
+                      "data: URLs and local files: any page can send it");
+        }
+        return cors_check_section(cmd, conf);
+    }
+
+    err = cors_pattern_parse(cmd->pool, arg, &pat);
+    if (err) {
+        return apr_psprintf(cmd->pool, "%s: invalid origin '%s': %s",
+                            cmd->cmd->name, arg, err);
+    }
+    APR_ARRAY_PUSH(o->patterns, cors_pattern) = pat;
+    o->allows = 1;
+    /* checked once here: a policy may list thousands of origins */
+    if (cors_pattern_under_public_suffix(&pat)) {
+        cors_set_add(cmd->pool, o->suffix_set, &pat);
+        if (!o->unsafe) {
+            o->unsafe = apr_psprintf(cmd->pool, "CORSAllowOrigin %s (%s is "
+                                     "a public suffix)",
+                                     cors_pattern_unparse(cmd->pool, &pat),
+                                     pat.host + 1);
+        }
+        if (!cors_credentials_on(conf)) {
+            cors_warn(cmd, apr_psprintf(cmd->pool, "'%s' allows every site "
+                      "under the public suffix %s", arg, pat.host + 1));
+        }
+    }
+    else {
+        cors_set_add(cmd->pool, o->set, &pat);
+    }
+    if (cors_credentials_on(conf)) {
+        cors_warn_http_credentials(cmd, &pat);
+    }
+    return cors_check_section(cmd, conf);
+}
+
+/*
+ * A match counts only if it spans the whole value: the anchors alone do
+ * not hold against a verb such as (*ACCEPT).  A match that hits the
+ * limits counts as none (*limited says so).
+ */
+int cors_regex_matches(const ap_regex_t *re, const char *s, int *limited)
+{
+    ap_regmatch_t m[1];
+    int rc = ap_regexec(re, s, 1, m, 0);
+
+    if (rc != 0) {
+        *limited = rc != AP_REG_NOMATCH;
+        return 0;
+    }
+    *limited = 0;
+    return m[0].rm_so == 0 && (apr_size_t)m[0].rm_eo == strlen(s);
+}
+
+/* Why a regex does not compile, in PCRE's own words where possible. */
+static const char *cors_regex_error(cmd_parms *cmd, const char *arg)
+{
+#ifdef CORS_HAVE_PCRE2
+    int code;
+    PCRE2_SIZE offset;
+    PCRE2_UCHAR msg[256];
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)arg, PCRE2_ZERO_TERMINATED,
+                                   PCRE2_CASELESS, &code, &offset, NULL);
+
+    if (re == NULL) {
+        pcre2_get_error_message(code, msg, sizeof(msg));
+        return apr_psprintf(cmd->pool, "%s: regex '%s' does not compile: "
+                            "%s at offset %d", cmd->cmd->name, arg,
+                            (const char *)msg, (int)offset);
+    }
+    pcre2_code_free(re);
+#elif defined(CORS_HAVE_PCRE1)
+    const char *msg;
+    int offset;
+    pcre *re = pcre_compile(arg, PCRE_CASELESS, &msg, &offset, NULL);
+
+    if (re == NULL) {
+        return apr_psprintf(cmd->pool, "%s: regex '%s' does not compile: "
+                            "%s at offset %d", cmd->cmd->name, arg, msg,
+                            offset);
+    }
+    pcre_free(re);
+#endif
+    return apr_psprintf(cmd->pool, "%s: regex '%s' does not compile (a "
+                        "start-of-pattern option such as (*UTF) cannot be "
+                        "used either)", cmd->cmd->name, arg);
+}
+
+/*
+ * Probe a regex with origins no policy means to allow: unrelated sites
+ * (it would then allow every site) and lookalikes of the host it names.
+ * Returns why it must never get credentials, or NULL.
+ */
+static const char *cors_probe_regex(cmd_parms *cmd, const cors_regex *cr)
+{
+    apr_array_header_t *probes;
+    const char *host, *why;
+    int i, limited;
+
+    for (i = 0; cors_canary_origins[i]; i++) {
+        if (cors_regex_matches(cr->re, cors_canary_origins[i], &limited)) {
+            return apr_psprintf(cmd->pool, "CORSAllowOriginMatch %s (it "
+                                "matches the unrelated origin %s, so it "
+                                "allows any site)", cr->text,
+                                cors_canary_origins[i]);
+        }
+    }
+    why = cors_regex_probes(cmd->pool, cr->text, &host, &probes);
+    if (why) {
+        cors_warn(cmd, apr_psprintf(cmd->pool, "regex '%s' is not probed "
+                  "for lookalike origins: %s%s", cr->text, why,
+                  strstr(cr->text, "://") ? ""
+                  : " (it is matched against the whole "
+                    "scheme://host[:port], so a host-only regex never "
+                    "matches)"));
+        return NULL;
+    }
+    for (i = 0; i < probes->nelts; i++) {
+        const char *probe = APR_ARRAY_IDX(probes, i, const char *);
+
+        if (cors_regex_matches(cr->re, probe, &limited)) {
+            return apr_psprintf(cmd->pool, "CORSAllowOriginMatch %s (it "
+                                "lets the lookalike origin %s through)",
+                                cr->text, probe);
+        }
+    }
+    return NULL;
+}
+
+static const char *cors_set_origin_match(cmd_parms *cmd, void *dconf,
+                                         const char *arg)
+{
+    cors_dir_conf *conf = dconf;
+    cors_origins *o;
+    cors_regex *cr;
+    const char *err = cors_directive_begin(cmd, dconf, NULL);
+
+    if (err) {
+        return err;
+    }
+    o = cors_origins_get(cmd, conf);
+    if (o->any || o->none) {
+        return cors_conflict(cmd, o->any ? "*" : "none");
+    }
+    cr = apr_array_push(o->regexes);
+    cr->text = arg;
+    cors_where_set(cmd, &cr->where);
+    /*
+     * The regex must compile on its own before it is anchored, or a
+     * stray ")" could escape the anchors: "a)|(.*" would match anything.
+     */
+    cr->re = ap_pregcomp(cmd->pool, arg, AP_REG_ICASE);
+    if (cr->re) {
+        cr->re = ap_pregcomp(cmd->pool, apr_pstrcat(cmd->pool,
+                             CORS_REGEX_LIMITS "^(?:", arg, ")$", NULL),
+                             AP_REG_ICASE);
+    }
+    if (cr->re == NULL) {
+        return cors_regex_error(cmd, arg);
+    }
+    o->allows = 1;
+    cors_origins_text(cmd, o, arg);
+    if (!strstr(arg, "://")) {
+        cors_warn(cmd, apr_psprintf(cmd->pool, "regex '%s' has no '://': "
+                  "it is matched against the whole scheme://host[:port], "
+                  "so a host-only regex never matches", arg));
+    }
+    cr->unsafe = cors_probe_regex(cmd, cr);
+    if (cr->unsafe) {
+        if (!o->unsafe) {
+            o->unsafe = cr->unsafe;
+        }
+        if (!cors_credentials_on(conf) && strstr(cr->unsafe, "lookalike")) {
+            cors_warn(cmd, cr->unsafe);
+        }
+    }
+    return cors_check_section(cmd, conf);
+}
+
+/* One value of CORSAllowMethods, CORSAllowHeaders or CORSExposeHeaders. */
+static const char *cors_list_add(cmd_parms *cmd, cors_dir_conf *conf,
+                                 cors_list **slot, const char *arg,
+                                 int methods)
+{
+    cors_list *list = *slot;
+    const char *joined, *err = cors_directive_begin(cmd, conf, arg);
+
+    if (err) {
+        return err;
+    }
+    if (list == NULL) {
+        list = *slot = apr_pcalloc(cmd->pool, sizeof(*list));
+        list->names = apr_array_make(cmd->pool, 4, sizeof(const char *));
+        cors_where_set(cmd, &list->where);
+    }
+    if (!strcmp(arg, "*")) {
+        list->star = 1;
+    }
+    else if (!cors_is_token(arg, strlen(arg))) {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a valid %s name",
+                            cmd->cmd->name, arg,
+                            methods ? "method" : "header");
+    }
+    else if (!methods) {
+        cors_names_add(list->names, arg);
+    }
+    else if (cors_method_is_forbidden(arg)) {
+        return apr_psprintf(cmd->pool, "%s: '%s' is a forbidden method: "
+                            "browsers never send it cross-origin",
+                            cmd->cmd->name, arg);
+    }
+    else if (!cors_method_listed(list->names, cors_method_normalize(arg))) {
+        APR_ARRAY_PUSH(list->names, const char *) =
+            cors_method_normalize(arg);
+    }
+
+    /* Joined here, once, rather than for every response. */
+    joined = apr_array_pstrcat(cmd->pool, list->names, ',');
+    if (!list->star) {
+        list->value = joined;
+    }
+    else if (methods || !*joined) {
+        list->value = "*";
+    }
+    else {
+        list->value = apr_pstrcat(cmd->pool, "*,", joined, NULL);
+    }
+    return NULL;
+}
+
+static const char *cors_set_methods(cmd_parms *cmd, void *dconf,
+                                    const char *arg)
+{
+    cors_dir_conf *conf = dconf;
+
+    return cors_list_add(cmd, conf, &conf->methods, arg, 1);
+}
+
+static const char *cors_set_headers(cmd_parms *cmd, void *dconf,
+                                    const char *arg)
+{
+    cors_dir_conf *conf = dconf;
+
+    return cors_list_add(cmd, conf, &conf->headers, arg, 0);
+}
+
+static const char *cors_set_expose(cmd_parms *cmd, void *dconf,
+                                   const char *arg)
+{
+    cors_dir_conf *conf = dconf;
+    const char *err = cors_list_add(cmd, conf, &conf->expose, arg, 0);
+
+    return err ? err : cors_check_section(cmd, conf);
+}
+
+static const char *cors_set_credentials(cmd_parms *cmd, void *dconf,
+                                        int flag)
+{
+    cors_dir_conf *conf = dconf;
+    const char *err = cors_directive_begin(cmd, dconf, NULL);
+    int i;
+
+    if (err) {
+        return err;
+    }
+    conf->credentials = cors_value_make(cmd, flag, flag ? "On" : "Off");
+    if (flag && conf->origins) {
+        for (i = 0; i < conf->origins->patterns->nelts; i++) {
+            cors_warn_http_credentials(cmd, &APR_ARRAY_IDX(
+                                       conf->origins->patterns, i,
+                                       cors_pattern));
+        }
+    }
+    return cors_check_section(cmd, conf);
+}
+
+static const char *cors_set_max_age(cmd_parms *cmd, void *dconf,
+                                    const char *arg)
+{
+    cors_dir_conf *conf = dconf;
+    apr_size_t len = strlen(arg);
+    const char *err = cors_directive_begin(cmd, dconf, arg);
+    int seconds;
+
+    if (err) {
+        return err;
+    }
+    if (len == 0 || len > 5 || strspn(arg, "0123456789") != len
+        || atoi(arg) > 86400) {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a whole number of "
+                            "seconds from 0 to 86400", cmd->cmd->name, arg);
+    }
+    seconds = atoi(arg);
+    if (seconds > 7200) {
+        cors_warn(cmd, apr_psprintf(cmd->pool, "%d seconds: Chromium caps "
+                  "the preflight cache at 7200 seconds (Firefox at 86400)",
+                  seconds));
+    }
+    conf->max_age = cors_value_make(cmd, seconds,
+                                    apr_itoa(cmd->pool, seconds));
+    return NULL;
+}
+
+static const char *cors_set_private_network(cmd_parms *cmd, void *dconf,
+                                            int flag)
+{
+    cors_dir_conf *conf = dconf;
+    const char *err = cors_directive_begin(cmd, dconf, NULL);
+
+    if (err) {
+        return err;
+    }
+    conf->private_network = cors_value_make(cmd, flag, flag ? "On" : "Off");
+    return cors_check_section(cmd, conf);
+}
+
+static const char *cors_set_preflight_status(cmd_parms *cmd, void *dconf,
+                                             const char *arg)
+{
+    cors_dir_conf *conf = dconf;
+    const char *err = cors_directive_begin(cmd, dconf, arg);
+
+    if (err) {
+        return err;
+    }
+    if (strcmp(arg, "204") && strcmp(arg, "200")) {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not 204 or 200",
+                            cmd->cmd->name, arg);
+    }
+    conf->preflight_status = cors_value_make(cmd, atoi(arg), arg);
+    return NULL;
+}
+
+static const char *cors_set_protection(cmd_parms *cmd, void *dconf,
+                                       const char *arg)
+{
+    cors_dir_conf *conf = dconf;
+    const char *err = cors_directive_begin(cmd, dconf, arg);
+    int mode;
+
+    if (err) {
+        return err;
+    }
+    if (!strcasecmp(arg, "On")) {
+        mode = CORS_PROTECT_ON;
+    }
+    else if (!strcasecmp(arg, "Off")) {
+        mode = CORS_PROTECT_OFF;
+    }
+    else if (!strcasecmp(arg, "ReportOnly")) {
+        mode = CORS_PROTECT_REPORT;
+    }
+    else {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not On, Off or "
+                            "ReportOnly", cmd->cmd->name, arg);
+    }
+    conf->protect = cors_value_make(cmd, mode, mode == CORS_PROTECT_ON ? "On"
+                                    : mode ? "ReportOnly" : "Off");
+    return NULL;
+}
+
+const command_rec cors_cmds[] =
+{
+    AP_INIT_ITERATE("CORSAllowOrigin", cors_set_origin, NULL, OR_FILEINFO,
+                    "none, *, or origins such as https://app.example.com, "
+                    "https://*.example.com, http://localhost:*, null"),
+    AP_INIT_TAKE1("CORSAllowOriginMatch", cors_set_origin_match, NULL,
+                  OR_FILEINFO, "a regex matched against the whole Origin"),
+    AP_INIT_ITERATE("CORSAllowMethods", cors_set_methods, NULL, OR_FILEINFO,
+                    "* or methods a preflight may ask for"),
+    AP_INIT_ITERATE("CORSAllowHeaders", cors_set_headers, NULL, OR_FILEINFO,
+                    "* or request headers a preflight may ask for"),
+    AP_INIT_ITERATE("CORSExposeHeaders", cors_set_expose, NULL, OR_FILEINFO,
+                    "* or response headers scripts may read"),
+    AP_INIT_FLAG("CORSAllowCredentials", cors_set_credentials, NULL,
+                 OR_FILEINFO, "On to let requests with cookies or HTTP "
+                 "authentication read the response"),
+    AP_INIT_TAKE1("CORSMaxAge", cors_set_max_age, NULL, OR_FILEINFO,
+                  "seconds a browser may cache a preflight (0-86400)"),
+    AP_INIT_FLAG("CORSAllowPrivateNetwork", cors_set_private_network, NULL,
+                 OR_FILEINFO, "On to answer Private Network Access "
+                 "preflights"),
+    AP_INIT_TAKE1("CORSPreflightStatus", cors_set_preflight_status, NULL,
+                  OR_FILEINFO, "204 or 200"),
+    AP_INIT_TAKE1("CORSCrossOriginProtection", cors_set_protection, NULL,
+                  OR_FILEINFO, "On, Off or ReportOnly: refuse cross-site "
+                  "unsafe requests before they reach the application"),
+    {NULL}
+};
+
+static void cors_log_warnings(apr_pool_t *pconf, server_rec *s)
+{
+    const apr_array_header_t *warnings = cors_config_warnings(pconf);
+    int i;
+
+    for (i = 0; warnings && i < warnings->nelts; i++) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "%s",
+                     cors_warning_line(pconf, &APR_ARRAY_IDX(warnings, i,
+                                                             cors_warning)));
+    }
+}
+
+static int cors_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
+                           apr_pool_t *ptemp)
+{
+    cors_match_init(pconf);
+    return OK;
+}
+
+static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                            apr_pool_t *ptemp, server_rec *s)
+{
+    /* httpd reads its configuration twice at startup: warn once */
+    if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG) {
+        ap_log_error(APLOG_MARK, APLOG_INFO, 0, s, "CORS005: mod_cors/"
+                     MOD_CORS_VERSION " configured");
+        cors_log_warnings(pconf, s);
+    }
+    return OK;
+}
+
+static void cors_test_config(apr_pool_t *pconf, server_rec *s)
+{
+    cors_log_warnings(pconf, s);
+}
+
+static void cors_child_init(apr_pool_t *p, server_rec *s)
+{
+    apr_allocator_t *allocator;
+    apr_pool_t *pool;
+
+    cors_in_child = 1;
+    cors_warned = NULL;
+#if APR_HAS_THREADS
+    if (apr_thread_mutex_create(&cors_warned_lock, APR_THREAD_MUTEX_DEFAULT,
+                                p) != APR_SUCCESS) {
+        return;
+    }
+#endif
+    if (apr_allocator_create(&allocator) != APR_SUCCESS) {
+        return;
+    }
+    /* a child of p, so that it goes with the child */
+    if (apr_pool_create_ex(&pool, p, NULL, allocator) != APR_SUCCESS) {
+        apr_allocator_destroy(allocator);
+        return;
+    }
+    apr_allocator_owner_set(allocator, pool);
+    cors_warned = apr_hash_make(pool);
+}
+
+void cors_config_register_hooks(apr_pool_t *p)
+{
+    ap_hook_pre_config(cors_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(cors_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_test_config(cors_test_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(cors_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+}

@@ -1,0 +1,395 @@
+/* Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ */
+
+/*
+ * cors_decide: the one decision for a request (docs/mod_cors.html#requests,
+ * #protection), shared by real requests and the cors-status checker.  It
+ * reads a policy and what a request brings (cors_input) and says what to
+ * answer (cors_decision); it has no request_rec, logs nothing and keeps
+ * no state: what must be logged (credentials withheld, a regex at its
+ * limit) it returns for the caller.
+ *
+ * Calls cors_config (cors_regex_matches) and cors_match.
+ */
+
+#include "apr_strings.h"
+
+#include "httpd.h"
+#include "http_config.h"
+
+#include "cors_internal.h"
+
+#define CORS_PREFLIGHT_VARY \
+    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+#define CORS_PROTECT_VARY "Origin, Sec-Fetch-Site"
+
+/* What a section's origin set says about one Origin value. */
+enum {
+    CORS_ORIGIN_MALFORMED,      /* not one serialized origin */
+    CORS_ORIGIN_DENIED,
+    CORS_ORIGIN_ALLOWED,
+    CORS_ORIGIN_UNSAFE          /* allowed only by a pattern that must
+                                 * never get credentials */
+};
+
+const char *const cors_field_names[CORS_NFIELDS] = {
+    [CORS_ACAO] = "Access-Control-Allow-Origin",
+    [CORS_ACAC] = "Access-Control-Allow-Credentials",
+    [CORS_ACEH] = "Access-Control-Expose-Headers",
+    [CORS_ACAM] = "Access-Control-Allow-Methods",
+    [CORS_ACAH] = "Access-Control-Allow-Headers",
+    [CORS_ACMA] = "Access-Control-Max-Age",
+    [CORS_ACAPN] = "Access-Control-Allow-Private-Network"
+};
+
+const char *const cors_note_names[CORS_NNOTES] = {
+    "none",
+    "preflight:allowed",
+    "preflight:denied:origin",
+    "preflight:denied:malformed-origin",
+    "preflight:denied:method",
+    "preflight:denied:headers",
+    "preflight:denied:private-network",
+    "preflight:unanswered",
+    "actual:allowed",
+    "actual:any",
+    "actual:denied:origin",
+    "actual:denied:malformed-origin",
+    "protect:refused",
+    "protect:report"
+};
+
+/*
+ * How the origin set judges an Origin value.  The syntax check comes
+ * before any "*." pattern or regex, so they never see a value a browser
+ * would not send; the exact-origin hash is looked up first because a
+ * value found there is valid by construction.  Patterns that may get
+ * credentials are tried before those that may not.  "*" is the caller's.
+ */
+static int cors_judge_origin(const cors_origins *o, const char *origin,
+                             cors_decision *d)
+{
+    apr_size_t len = strlen(origin);
+    cors_origin parsed;
+    int i, unsafe = 0, limited;
+
+    if (cors_set_match_exact(o->set, origin, len)) {
+        return CORS_ORIGIN_ALLOWED;
+    }
+    if (!cors_origin_parse(origin, len, &parsed)) {
+        return CORS_ORIGIN_MALFORMED;
+    }
+    if (parsed.is_null) {
+        /* regexes never see "null": only CORSAllowOrigin null allows it */
+        return o->null ? CORS_ORIGIN_UNSAFE : CORS_ORIGIN_DENIED;
+    }
+    if (cors_set_match(o->set, &parsed)) {
+        return CORS_ORIGIN_ALLOWED;
+    }
+    unsafe = cors_set_match(o->suffix_set, &parsed);
+    for (i = 0; i < o->regexes->nelts; i++) {
+        const cors_regex *cr = &APR_ARRAY_IDX(o->regexes, i, cors_regex);
+
+        if (cr->unsafe && unsafe) {
+            continue;
+        }
+        if (cors_regex_matches(cr->re, origin, &limited)) {
+            if (!cr->unsafe) {
+                return CORS_ORIGIN_ALLOWED;
+            }
+            unsafe = 1;
+        }
+        else if (limited) {
+            d->limited = cr;    /* the caller logs it */
+        }
+    }
+    return unsafe ? CORS_ORIGIN_UNSAFE : CORS_ORIGIN_DENIED;
+}
+
+/*
+ * Cross-origin protection (docs/mod_cors.html#protection), after Go's
+ * net/http.CrossOriginProtection.  Returns NULL if the request passes,
+ * else why it is refused.
+ */
+static const char *cors_protect_refuses(const cors_dir_conf *conf,
+                                        const cors_input *in, int *verdict,
+                                        cors_decision *d)
+{
+    const char *sfs = in->sec_fetch_site, *host = in->host, *o = in->origin;
+    cors_origin parsed;
+
+    /* a WebSocket handshake carries cookies to any origin: unsafe */
+    if (cors_method_is_safe(in->method)
+        && !(in->upgrade && ap_find_token(NULL, in->upgrade, "websocket"))) {
+        return NULL;
+    }
+    if (o && cors_has_origins(conf) && strcmp(o, "null")
+        && !conf->origins->any) {
+        *verdict = cors_judge_origin(conf->origins, o, d);
+        if (*verdict == CORS_ORIGIN_ALLOWED
+            || *verdict == CORS_ORIGIN_UNSAFE) {
+            return NULL;
+        }
+    }
+    if (in->headers) {
+        sfs = apr_table_get(in->headers, "Sec-Fetch-Site");
+    }
+    if (sfs && *sfs) {
+        if (!strcmp(sfs, "same-origin") || !strcmp(sfs, "none")) {
+            return NULL;
+        }
+        return "Sec-Fetch-Site";
+    }
+    if (o == NULL) {
+        return NULL;
+    }
+    if (in->headers) {
+        host = apr_table_get(in->headers, "Host");
+    }
+    if (cors_origin_parse(o, strlen(o), &parsed) && !parsed.is_null
+        && host) {
+        const char *hostport = parsed.host;
+        apr_size_t len = strlen(o) - (hostport - o);
+
+        if (strlen(host) == len && !strncasecmp(hostport, host, len)) {
+            return NULL;
+        }
+    }
+    return "Origin";
+}
+
+/*
+ * The Access-Control-Allow-Origin value, or NULL; *malformed tells the
+ * two reasons for NULL apart.  *verdict is the origin's judgement when
+ * cross-origin protection has made it already (else -1).
+ */
+static const char *cors_allow_origin(const cors_dir_conf *conf,
+                                     const char *origin, int verdict,
+                                     int *unsafe, int *malformed,
+                                     cors_decision *d)
+{
+    int v = verdict;
+
+    if (conf->origins->any) {
+        *unsafe = 1;
+        return "*";
+    }
+    if (v < 0) {
+        v = cors_judge_origin(conf->origins, origin, d);
+    }
+    *unsafe = v == CORS_ORIGIN_UNSAFE;
+    if (v == CORS_ORIGIN_ALLOWED || v == CORS_ORIGIN_UNSAFE) {
+        return origin;
+    }
+    *malformed = v == CORS_ORIGIN_MALFORMED;
+    return NULL;
+}
+
+/*
+ * Credentials are never granted beside "*", "null", a public suffix or a
+ * regex that fails probing, even when they meet through inheritance.
+ */
+static int cors_credentials(const cors_dir_conf *conf, int unsafe,
+                            cors_decision *d)
+{
+    if (!cors_credentials_on(conf)) {
+        return 0;
+    }
+    if (unsafe) {
+        d->withheld = conf->origins->unsafe;
+        return 0;
+    }
+    return 1;
+}
+
+static void cors_decided_by(cors_decision *d, const char *directive,
+                            const cors_where *by, const char *allows)
+{
+    d->directive = directive;
+    d->by = by;
+    d->allows = allows;
+}
+
+static void cors_decide_preflight(apr_pool_t *p, const cors_dir_conf *conf,
+                                  const cors_input *in, int verdict,
+                                  cors_decision *d)
+{
+    const cors_list *methods = conf->methods, *headers = conf->headers;
+    const char *method = in->acrm, *acrh = in->acrh, *bad;
+    apr_size_t badlen;
+    int credentials, unsafe = 0, malformed = 0;
+
+    d->vary = CORS_PREFLIGHT_VARY;
+    d->nfields = CORS_NFIELDS;
+    cors_decided_by(d, "CORSAllowOrigin", &conf->origins->where,
+                    conf->origins->text);
+    d->field[CORS_ACAO] = cors_allow_origin(conf, in->origin, verdict,
+                                            &unsafe, &malformed, d);
+    if (d->field[CORS_ACAO] == NULL) {
+        d->note = malformed ? CORS_NOTE_PREFLIGHT_MALFORMED
+                            : CORS_NOTE_PREFLIGHT_ORIGIN;
+        return;
+    }
+    /* A listed method is a token and not forbidden (the directive checked
+     * it): only "*" needs these checks. */
+    if (!(cors_method_is_simple(method)
+          || (methods && cors_method_listed(methods->names, method))
+          || (methods && methods->star
+              && cors_is_token(method, strlen(method))
+              && !cors_method_is_forbidden(method)))) {
+        d->note = CORS_NOTE_PREFLIGHT_METHOD;
+        d->offending = method;
+        cors_decided_by(d, "CORSAllowMethods", methods ? &methods->where
+                        : NULL, methods ? methods->value
+                        : "GET, HEAD and POST only (not set)");
+        goto denied;
+    }
+    if (acrh && !cors_request_headers_allowed(acrh, strlen(acrh),
+                                              headers ? headers->names
+                                                      : NULL,
+                                              headers && headers->star,
+                                              &bad, &badlen)) {
+        d->note = CORS_NOTE_PREFLIGHT_HEADERS;
+        d->offending = cors_request_headers_refused(p, acrh, strlen(acrh),
+                                                    headers ? headers->names
+                                                            : NULL,
+                                                    headers && headers->star,
+                                                    200);
+        cors_decided_by(d, "CORSAllowHeaders", headers ? &headers->where
+                        : NULL, headers ? headers->value
+                        : "the CORS-safelisted headers only (not set)");
+        goto denied;
+    }
+    if (in->acrpn && !strcmp(in->acrpn, "true")) {
+        if (!conf->private_network || !conf->private_network->value) {
+            d->note = CORS_NOTE_PREFLIGHT_PNA;
+            cors_decided_by(d, "CORSAllowPrivateNetwork",
+                            conf->private_network
+                            ? &conf->private_network->where : NULL, "Off");
+            goto denied;
+        }
+        d->field[CORS_ACAPN] = "true";
+    }
+
+    /* With credentials, browsers read "*" as a name: echo the request. */
+    credentials = cors_credentials(conf, unsafe, d);
+    d->field[CORS_ACAC] = credentials ? "true" : NULL;
+    if (methods) {
+        d->field[CORS_ACAM] = methods->star && credentials ? method
+                                                           : methods->value;
+    }
+    if (acrh && headers) {
+        d->field[CORS_ACAH] = headers->star && credentials ? acrh
+                                                           : headers->value;
+    }
+    d->field[CORS_ACMA] = conf->max_age ? conf->max_age->text : NULL;
+    d->note = CORS_NOTE_PREFLIGHT_ALLOWED;
+    return;
+
+denied:
+    memset(d->field, 0, sizeof(d->field));
+}
+
+static void cors_decide_actual(const cors_dir_conf *conf,
+                               const cors_input *in, int verdict,
+                               cors_decision *d)
+{
+    int unsafe = 0, malformed = 0;
+
+    d->nfields = CORS_NACTUAL;
+    cors_decided_by(d, "CORSAllowOrigin", &conf->origins->where,
+                    conf->origins->text);
+    if (conf->origins->any) {
+        /* The same answer for everyone: nothing to vary on. */
+        d->field[CORS_ACAO] = "*";
+        if (in->origin) {
+            cors_credentials(conf, 1, d);   /* warns if inherited */
+        }
+        d->note = CORS_NOTE_ACTUAL_ANY;
+    }
+    else {
+        d->vary = "Origin";
+        if (in->origin) {
+            d->field[CORS_ACAO] = cors_allow_origin(conf, in->origin,
+                                                    verdict, &unsafe,
+                                                    &malformed, d);
+        }
+        if (d->field[CORS_ACAO] && cors_credentials(conf, unsafe, d)) {
+            d->field[CORS_ACAC] = "true";
+        }
+        d->note = d->field[CORS_ACAO] ? CORS_NOTE_ACTUAL_ALLOWED
+                  : malformed ? CORS_NOTE_ACTUAL_MALFORMED
+                  : CORS_NOTE_ACTUAL_ORIGIN;
+    }
+    if (d->field[CORS_ACAO] && conf->expose) {
+        d->field[CORS_ACEH] = conf->expose->value;
+    }
+    if (in->origin == NULL) {
+        d->note = CORS_NOTE_NONE;
+    }
+}
+
+/*
+ * The one decision for a request, for real requests and the policy
+ * checker alike.  d->note stays CORS_NOTE_UNSET where the module does
+ * nothing.
+ */
+void cors_decide(apr_pool_t *p, const cors_dir_conf *conf,
+                 const cors_input *in, cors_decision *d)
+{
+    int report = 0, verdict = -1;
+
+    memset(d, 0, sizeof(*d));
+    d->note = CORS_NOTE_UNSET;
+    /* httpd's own answer (a 400, a Redirect) reached no handler: nothing
+     * for cross-origin protection to stop */
+    if (!in->unanswered && conf->protect
+        && conf->protect->value != CORS_PROTECT_OFF) {
+        const char *why = cors_protect_refuses(conf, in, &verdict, d);
+
+        if (why) {
+            d->offending = why;
+            cors_decided_by(d, "CORSCrossOriginProtection",
+                            &conf->protect->where, conf->protect->text);
+            if (conf->protect->value == CORS_PROTECT_ON) {
+                d->note = CORS_NOTE_PROTECT_REFUSED;
+                d->refused = d->write = 1;
+                d->vary = CORS_PROTECT_VARY;
+                return;
+            }
+            report = 1;
+        }
+    }
+    /* where only cross-origin protection is on, the module touches no
+     * header of a request it lets through */
+    if (cors_has_origins(conf)) {
+        d->write = 1;
+        if (in->origin && in->acrm && in->method
+            && !strcmp(in->method, "OPTIONS")) {
+            if (in->unanswered) {
+                /* not ours to answer: every Access-Control-* field of
+                 * httpd's answer goes, and none is written */
+                d->note = CORS_NOTE_PREFLIGHT_UNANSWERED;
+            }
+            else {
+                cors_decide_preflight(p, conf, in, verdict, d);
+            }
+        }
+        else {
+            cors_decide_actual(conf, in, verdict, d);
+        }
+    }
+    if (report) {
+        d->note = CORS_NOTE_PROTECT_REPORT;
+        cors_decided_by(d, "CORSCrossOriginProtection",
+                        &conf->protect->where, conf->protect->text);
+    }
+}
