@@ -128,7 +128,7 @@ static const char *cors_protect_refuses(const cors_dir_conf *conf,
 
     /* a WebSocket handshake carries cookies to any origin: unsafe */
     if (cors_method_is_safe(in->method)
-        && !(in->upgrade && ap_find_token(NULL, in->upgrade, "websocket"))) {
+        && !in->websocket) {
         return NULL;
     }
     if (o && cors_has_origins(conf) && strcmp(o, "null")

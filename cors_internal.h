@@ -195,7 +195,7 @@ typedef struct {
     const char *acrh;
     const char *acrpn;
     const char *sec_fetch_site;
-    const char *upgrade;
+    int websocket;              /* a GET whose Upgrade names websocket */
     const char *host;
     int unanswered;             /* httpd answered before post_perdir_config
                                  * (docs/mod_cors.html#limits) */

@@ -164,10 +164,12 @@ static void cors_read_input(request_rec *r, const cors_dir_conf *conf,
                 break;
             }
         }
-        else if (c == 'u' && upgrade && !in->upgrade
+        else if (c == 'u' && upgrade
                  && (k[1] | 0x20) == 'p'    /* not User-Agent */
                  && cors_field_is(k, "Upgrade", "upgrade")) {
-            in->upgrade = v;
+            /* RFC 6455: a token of the list, in any case */
+            in->websocket = ap_find_token(r->pool, v, "websocket");
+            upgrade = 0;
         }
     }
 }
