@@ -351,8 +351,8 @@ void cors_decide(apr_pool_t *p, const cors_dir_conf *conf,
     d->note = CORS_NOTE_UNSET;
     /* httpd's own answer (a 400, a Redirect) reached no handler: nothing
      * for cross-origin protection to stop */
-    if (!in->unanswered && conf->protect
-        && conf->protect->value != CORS_PROTECT_OFF) {
+    if (conf->protect && conf->protect->value != CORS_PROTECT_OFF
+        && !in->unanswered) {
         const char *why = cors_protect_refuses(conf, in, &verdict, d);
 
         if (why) {

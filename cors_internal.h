@@ -23,6 +23,15 @@
 #include "cors_match.h"
 
 /*
+ * What the module's files share stays inside mod_cors.so: hidden, so that
+ * a call from one file to another binds directly, without the PLT.  Only
+ * the module record (mod_cors.c) is exported.
+ */
+#if defined(__GNUC__) && __GNUC__ >= 4
+#pragma GCC visibility push(hidden)
+#endif
+
+/*
  * What older httpd 2.4 releases lack, in one place (docs/testing.md lists
  * the versions tested).  The oldest supported is 2.4.30: the module
  * record ends with AP_MODULE_FLAG_NONE (ap_mmn.h 20120211.70).
@@ -251,5 +260,9 @@ int cors_first_time(const char *key);
 const cors_sections *cors_config_sections(apr_pool_t *pconf);
 const apr_array_header_t *cors_config_warnings(apr_pool_t *pconf);
 void cors_config_register_hooks(apr_pool_t *p);
+
+#if defined(__GNUC__) && __GNUC__ >= 4
+#pragma GCC visibility pop
+#endif
 
 #endif /* CORS_INTERNAL_H */

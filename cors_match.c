@@ -15,7 +15,6 @@
 #include "apr_atomic.h"
 #include "apr_lib.h"
 #include "apr_strings.h"
-#include "apr_version.h"
 
 #include "cors_match.h"
 
@@ -906,7 +905,8 @@ const char *cors_regex_probes(apr_pool_t *p, const char *regex,
 
 /* --- counters --- */
 
-#if APR_VERSION_AT_LEAST(1, 7, 0)
+#if !defined(__GNUC__)
+/* APR has 64-bit atomics from 1.7 */
 void cors_counter_add(volatile cors_counter *c, apr_uint64_t n)
 {
     apr_atomic_add64(c, n);
@@ -915,16 +915,5 @@ void cors_counter_add(volatile cors_counter *c, apr_uint64_t n)
 apr_uint64_t cors_counter_read(volatile cors_counter *c)
 {
     return apr_atomic_read64(c);
-}
-#else
-/* the compilers httpd builds with on such systems (gcc, clang) */
-void cors_counter_add(volatile cors_counter *c, apr_uint64_t n)
-{
-    __atomic_fetch_add(c, n, __ATOMIC_RELAXED);
-}
-
-apr_uint64_t cors_counter_read(volatile cors_counter *c)
-{
-    return __atomic_load_n(c, __ATOMIC_RELAXED);
 }
 #endif

@@ -108,10 +108,9 @@ static void cors_read_input(request_rec *r, const cors_dir_conf *conf,
 {
     const apr_array_header_t *arr = apr_table_elts(r->headers_in);
     const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
-    /* r->method is NULL, and r->method_number M_GET, where httpd could not
-     * read the request line: such a request is neither */
-    int preflight = r->method && r->method_number == M_OPTIONS;
-    int upgrade = 0, i;
+    /* where httpd could not read the request line, r->method is NULL and
+     * r->method_number M_GET, and there are no headers to read */
+    int preflight = r->method_number == M_OPTIONS, upgrade = 0, i;
 
     memset(in, 0, sizeof(*in));
     in->method = r->method;
@@ -120,7 +119,7 @@ static void cors_read_input(request_rec *r, const cors_dir_conf *conf,
          * only a GET can be a WebSocket handshake (HTTP/2's extended
          * CONNECT reaches httpd as one) */
         in->headers = r->headers_in;
-        upgrade = r->method && r->method_number == M_GET;
+        upgrade = r->method_number == M_GET;
     }
     for (i = 0; i < arr->nelts; i++) {
         const char *k = e[i].key, *v = e[i].val;
@@ -243,19 +242,16 @@ static void cors_log_decision(request_rec *r, const cors_input *in,
 static void cors_record(request_rec *r, const cors_dir_conf *conf,
                         const cors_input *in, const cors_decision *d)
 {
-    /* made once per request: nothing to replace; internal redirects made
-     * since get it too (cors_log_transaction, for those made later) */
-    request_rec *rr;
-
-    for (rr = r; rr; rr = rr->next) {
-        apr_table_addn(rr->notes, "CORS", cors_note_names[d->note]);
-    }
+    /* made once per request: nothing to replace */
+    apr_table_addn(r->notes, "CORS", cors_note_names[d->note]);
     cors_diag_count(conf, d->note);
-    if (d->withheld) {
-        cors_warn_withheld(r, conf);
-    }
-    if (d->limited) {
-        cors_warn_limit(d->limited);
+    if (d->withheld || d->limited) {
+        if (d->withheld) {
+            cors_warn_withheld(r, conf);
+        }
+        if (d->limited) {
+            cors_warn_limit(d->limited);
+        }
     }
     /* most servers log below info: test that first, without a call */
     if (in->origin && APLOG_R_IS_LEVEL(r, APLOG_INFO)) {
@@ -355,6 +351,15 @@ static cors_decision *cors_decision_of(request_rec *r)
         /* httpd answered before post_perdir_config: a request it could
          * not read (no method, URI or headers), a Redirect, a 400 */
         d = cors_decide_request(orig, conf, 1);
+    }
+    if (r != orig && d->note != CORS_NOTE_UNSET) {
+        /*
+         * An internal redirect (a local ErrorDocument, a script's local
+         * Location, a RewriteRule in .htaccess) starts with fresh notes,
+         * and %{CORS}n reads the last request's: it shows the decision
+         * made for the URL that was requested.
+         */
+        apr_table_setn(r->notes, "CORS", cors_note_names[d->note]);
     }
     return d->write ? d : NULL;
 }
@@ -467,26 +472,6 @@ static int cors_post_perdir(request_rec *r)
     return HTTP_NO_CONTENT;
 }
 
-/*
- * An internal redirect made after the decision (a local ErrorDocument, a
- * script's local Location, a RewriteRule in .htaccess) starts with fresh
- * notes, and %{CORS}n reads the last request's: give each the original's
- * note before mod_log_config runs.
- */
-static int cors_log_transaction(request_rec *r)
-{
-    const char *note;
-    request_rec *rr;
-
-    if (r->next == NULL || (note = apr_table_get(r->notes, "CORS")) == NULL) {
-        return DECLINED;
-    }
-    for (rr = r->next; rr; rr = rr->next) {
-        apr_table_setn(rr->notes, "CORS", note);
-    }
-    return DECLINED;
-}
-
 static void cors_register_hooks(apr_pool_t *p)
 {
     /* run after mod_headers' filters, so that "Header set" cannot add a
@@ -504,9 +489,6 @@ static void cors_register_hooks(apr_pool_t *p)
     /* last of all: it looks at what the other error hooks inserted */
     ap_hook_insert_error_filter(cors_insert_error_filter, after_headers,
                                 NULL, APR_HOOK_REALLY_LAST);
-    /* before mod_log_config writes the access log */
-    ap_hook_log_transaction(cors_log_transaction, NULL, NULL,
-                            APR_HOOK_REALLY_FIRST);
     cors_config_register_hooks(p);
     cors_diag_register_hooks(p);
 }

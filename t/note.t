@@ -45,6 +45,8 @@ my @cases = (
      'actual:allowed'],
     ['local ErrorDocument, denied origin', 'GET', '/note/errdoc/missing',
      [Origin => 'https://evil.example'], 'actual:denied:origin'],
+    ['local ErrorDocument in a section without a policy', 'GET',
+     '/note/errdoc/off/missing', [Origin => $ok], 'actual:allowed'],
     ['CGI local redirect', 'GET', '/note/cgi/note-local-redirect',
      [Origin => $ok], 'actual:allowed'],
     ['.htaccess front controller', 'GET', '/note/front/any/route',

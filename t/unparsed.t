@@ -12,8 +12,8 @@
 # with protection, with both, with ReportOnly, with "*", and at the top of
 # the default virtual host -- and to one without mod_cors.  Every answer
 # must carry the status httpd sends without the module (or no answer where
-# it sends none), and no child may die: after each server stops, its
-# error_log has no "exit signal".
+# it sends none), and no child may die: after each server stops
+# gracefully, its error_log has no "exit signal".
 use strict;
 use warnings FATAL => 'all';
 
@@ -142,7 +142,7 @@ sub answers {
     }, children => 1, %opt);
     my $port = $srv->{ports}[0];
     my %got = map { $_->[0] => send_pieces($port, $_->[1]) } @requests;
-    stop_httpd($srv);
+    stop_httpd($srv, graceful => 1);
     my @died = grep { /exit signal/ } file_lines("$srv->{dir}/error_log");
     return (\%got, \@died);
 }

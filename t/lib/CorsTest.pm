@@ -442,10 +442,14 @@ EOF
     return { pid => $pid, ports => \@ports, dir => $dir };
 }
 
-# stop_httpd($srv): stop a private httpd and wait for it.
+# stop_httpd($srv, %opt): stop a private httpd and wait for it.
+# graceful => 1: a graceful stop (SIGWINCH), which lets each connection
+# end first.  A plain stop (SIGTERM) closes the sockets of busy workers,
+# and httpd 2.4.62's event MPM can crash doing that, with or without
+# mod_cors (close_worker_sockets); tests that count crashes stop this way.
 sub stop_httpd {
-    my ($srv) = @_;
-    kill 'TERM', $srv->{pid};
+    my ($srv, %opt) = @_;
+    kill $opt{graceful} ? 'WINCH' : 'TERM', $srv->{pid};
     waitpid $srv->{pid}, 0;
     @running = grep { $_ != $srv->{pid} } @running;
 }
