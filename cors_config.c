@@ -230,7 +230,8 @@ static void cors_warn(cmd_parms *cmd, const char *msg)
  * Every handler starts here: the section now sets a policy field (merge
  * reads that), and the checks every directive shares: a policy is per
  * URL, so a directive inside <Limit> or <LimitExcept> would silently
- * widen or drop it; and values are separated by spaces, never commas.
+ * widen or drop it; and the values of a list are separated by spaces,
+ * never commas (single values say what they accept themselves).
  */
 static const char *cors_directive_begin(cmd_parms *cmd, void *dconf,
                                       const char *arg)
@@ -244,10 +245,30 @@ static const char *cors_directive_begin(cmd_parms *cmd, void *dconf,
                             cmd->cmd->name);
     }
     if (arg && strchr(arg, ',')) {
+        /* the command table's usage text ends with the example */
+        const char *eg = strstr(cmd->cmd->errmsg, "e.g. ");
+
         return apr_psprintf(cmd->pool, "%s: '%s' contains a comma: separate "
-                            "values with spaces, not commas (e.g. "
-                            "CORSAllowMethods PUT DELETE)", cmd->cmd->name,
-                            arg);
+                            "values with spaces, not commas, e.g. %s %s.",
+                            cmd->cmd->name, arg, cmd->cmd->name,
+                            eg ? eg + 5 : "");
+    }
+    return NULL;
+}
+
+/* On or Off, in any case; else a message naming the value. */
+static const char *cors_on_off(cmd_parms *cmd, const char *arg, int *flag)
+{
+    if (!strcasecmp(arg, "On")) {
+        *flag = 1;
+    }
+    else if (!strcasecmp(arg, "Off")) {
+        *flag = 0;
+    }
+    else {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not On or Off; write "
+                            "%s On or %s Off.", cmd->cmd->name, arg,
+                            cmd->cmd->name, cmd->cmd->name);
     }
     return NULL;
 }
@@ -354,8 +375,9 @@ static const char *cors_check_section(cmd_parms *cmd,
         return apr_psprintf(cmd->pool, "%s: CORSAllowPrivateNetwork On "
                             "cannot be combined with CORSAllowOrigin * in "
                             "one section: any site could reach the private "
-                            "network; list the origins that may",
-                            cmd->cmd->name);
+                            "network; list the origins that may reach it "
+                            "instead, e.g. CORSAllowOrigin "
+                            "https://app.example.com.", cmd->cmd->name);
     }
     if (!cors_credentials_on(conf)) {
         return NULL;
@@ -363,15 +385,21 @@ static const char *cors_check_section(cmd_parms *cmd,
     if (o && o->unsafe) {
         clash = o->unsafe;
     }
-    else if (conf->expose && conf->expose->star) {
-        clash = "CORSExposeHeaders *";
-    }
     if (clash) {
         return apr_psprintf(cmd->pool, "%s: CORSAllowCredentials On cannot "
                             "be combined with %s in one section: list the "
                             "origins that may send credentials, e.g. "
-                            "CORSAllowOrigin https://app.example.com",
+                            "CORSAllowOrigin https://app.example.com.",
                             cmd->cmd->name, clash);
+    }
+    if (conf->expose && conf->expose->star) {
+        return apr_psprintf(cmd->pool, "%s: CORSAllowCredentials On cannot "
+                            "be combined with CORSExposeHeaders * in one "
+                            "section: browsers read * as a header name when "
+                            "credentials are included; list the header "
+                            "names scripts may read instead, e.g. "
+                            "CORSExposeHeaders X-Total X-Page.",
+                            cmd->cmd->name);
     }
     return NULL;
 }
@@ -681,13 +709,13 @@ static const char *cors_set_expose(cmd_parms *cmd, void *dconf,
 }
 
 static const char *cors_set_credentials(cmd_parms *cmd, void *dconf,
-                                        int flag)
+                                        const char *arg)
 {
     cors_dir_conf *conf = dconf;
     const char *err = cors_directive_begin(cmd, dconf, NULL);
-    int i;
+    int i, flag;
 
-    if (err) {
+    if (err || (err = cors_on_off(cmd, arg, &flag))) {
         return err;
     }
     conf->credentials = cors_value_make(cmd, flag, flag ? "On" : "Off");
@@ -706,7 +734,7 @@ static const char *cors_set_max_age(cmd_parms *cmd, void *dconf,
 {
     cors_dir_conf *conf = dconf;
     apr_size_t len = strlen(arg);
-    const char *err = cors_directive_begin(cmd, dconf, arg);
+    const char *err = cors_directive_begin(cmd, dconf, NULL);
     int seconds;
 
     if (err) {
@@ -729,12 +757,13 @@ static const char *cors_set_max_age(cmd_parms *cmd, void *dconf,
 }
 
 static const char *cors_set_private_network(cmd_parms *cmd, void *dconf,
-                                            int flag)
+                                            const char *arg)
 {
     cors_dir_conf *conf = dconf;
     const char *err = cors_directive_begin(cmd, dconf, NULL);
+    int flag;
 
-    if (err) {
+    if (err || (err = cors_on_off(cmd, arg, &flag))) {
         return err;
     }
     conf->private_network = cors_value_make(cmd, flag, flag ? "On" : "Off");
@@ -745,7 +774,7 @@ static const char *cors_set_preflight_status(cmd_parms *cmd, void *dconf,
                                              const char *arg)
 {
     cors_dir_conf *conf = dconf;
-    const char *err = cors_directive_begin(cmd, dconf, arg);
+    const char *err = cors_directive_begin(cmd, dconf, NULL);
 
     if (err) {
         return err;
@@ -762,7 +791,7 @@ static const char *cors_set_protection(cmd_parms *cmd, void *dconf,
                                        const char *arg)
 {
     cors_dir_conf *conf = dconf;
-    const char *err = cors_directive_begin(cmd, dconf, arg);
+    const char *err = cors_directive_begin(cmd, dconf, NULL);
     int mode;
 
     if (err) {
@@ -779,7 +808,8 @@ static const char *cors_set_protection(cmd_parms *cmd, void *dconf,
     }
     else {
         return apr_psprintf(cmd->pool, "%s: '%s' is not On, Off or "
-                            "ReportOnly", cmd->cmd->name, arg);
+                            "ReportOnly; write one of them.", cmd->cmd->name,
+                            arg);
     }
     conf->protect = cors_value_make(cmd, mode, mode == CORS_PROTECT_ON ? "On"
                                     : mode ? "ReportOnly" : "Off");
@@ -789,24 +819,27 @@ static const char *cors_set_protection(cmd_parms *cmd, void *dconf,
 const command_rec cors_cmds[] =
 {
     AP_INIT_ITERATE("CORSAllowOrigin", cors_set_origin, NULL, OR_FILEINFO,
-                    "none, *, or origins such as https://app.example.com, "
-                    "https://*.example.com, http://localhost:*, null"),
+                    "none, *, null or origin patterns, e.g. "
+                    "https://app.example.com https://*.example.com"),
     AP_INIT_TAKE1("CORSAllowOriginMatch", cors_set_origin_match, NULL,
                   OR_FILEINFO, "a regex matched against the whole Origin"),
     AP_INIT_ITERATE("CORSAllowMethods", cors_set_methods, NULL, OR_FILEINFO,
-                    "* or methods a preflight may ask for"),
+                    "* or methods a preflight may ask for, e.g. PUT "
+                    "DELETE"),
     AP_INIT_ITERATE("CORSAllowHeaders", cors_set_headers, NULL, OR_FILEINFO,
-                    "* or request headers a preflight may ask for"),
+                    "* or request headers a preflight may ask for, e.g. "
+                    "Content-Type X-Token"),
     AP_INIT_ITERATE("CORSExposeHeaders", cors_set_expose, NULL, OR_FILEINFO,
-                    "* or response headers scripts may read"),
-    AP_INIT_FLAG("CORSAllowCredentials", cors_set_credentials, NULL,
-                 OR_FILEINFO, "On to let requests with cookies or HTTP "
-                 "authentication read the response"),
+                    "* or response headers scripts may read, e.g. X-Total "
+                    "X-Page"),
+    AP_INIT_TAKE1("CORSAllowCredentials", cors_set_credentials, NULL,
+                  OR_FILEINFO, "On to let requests with cookies or HTTP "
+                  "authentication read the response"),
     AP_INIT_TAKE1("CORSMaxAge", cors_set_max_age, NULL, OR_FILEINFO,
                   "seconds a browser may cache a preflight (0-86400)"),
-    AP_INIT_FLAG("CORSAllowPrivateNetwork", cors_set_private_network, NULL,
-                 OR_FILEINFO, "On to answer Private Network Access "
-                 "preflights"),
+    AP_INIT_TAKE1("CORSAllowPrivateNetwork", cors_set_private_network, NULL,
+                  OR_FILEINFO, "On to answer Private Network Access "
+                  "preflights"),
     AP_INIT_TAKE1("CORSPreflightStatus", cors_set_preflight_status, NULL,
                   OR_FILEINFO, "204 or 200"),
     AP_INIT_TAKE1("CORSCrossOriginProtection", cors_set_protection, NULL,

@@ -129,6 +129,55 @@ my @bad = (
     [ 'CORSAllowPrivateNetwork 1', 'CORSAllowPrivateNetwork' ],
 );
 
+# Messages say what to write instead, for the directive at hand, in a
+# whole sentence (docs/mod_cors.html#checks): each exact text.
+for my $case (
+    [ 'CORSAllowHeaders X-A,X-B',
+      "CORSAllowHeaders: 'X-A,X-B' contains a comma: separate values with "
+      . 'spaces, not commas, e.g. CORSAllowHeaders Content-Type X-Token.' ],
+    [ 'CORSExposeHeaders X-A,X-B',
+      "CORSExposeHeaders: 'X-A,X-B' contains a comma: separate values with "
+      . 'spaces, not commas, e.g. CORSExposeHeaders X-Total X-Page.' ],
+    [ 'CORSAllowMethods PUT,DELETE',
+      "CORSAllowMethods: 'PUT,DELETE' contains a comma: separate values "
+      . 'with spaces, not commas, e.g. CORSAllowMethods PUT DELETE.' ],
+    [ 'CORSMaxAge 600,',
+      "CORSMaxAge: '600,' is not a whole number of seconds from 0 to "
+      . '86400' ],
+    [ "CORSAllowCredentials On\nCORSExposeHeaders *",
+      'CORSExposeHeaders: CORSAllowCredentials On cannot be combined with '
+      . 'CORSExposeHeaders * in one section: browsers read * as a header '
+      . 'name when credentials are included; list the header names scripts '
+      . 'may read instead, e.g. CORSExposeHeaders X-Total X-Page.' ],
+    [ "CORSAllowOrigin *\nCORSAllowPrivateNetwork On",
+      'CORSAllowPrivateNetwork: CORSAllowPrivateNetwork On cannot be '
+      . 'combined with CORSAllowOrigin * in one section: any site could '
+      . 'reach the private network; list the origins that may reach it '
+      . 'instead, e.g. CORSAllowOrigin https://app.example.com.' ],
+    [ 'CORSAllowCredentials yes',
+      "CORSAllowCredentials: 'yes' is not On or Off; write "
+      . 'CORSAllowCredentials On or CORSAllowCredentials Off.' ],
+    [ 'CORSAllowPrivateNetwork 1',
+      "CORSAllowPrivateNetwork: '1' is not On or Off; write "
+      . 'CORSAllowPrivateNetwork On or CORSAllowPrivateNetwork Off.' ],
+    [ 'CORSCrossOriginProtection Maybe',
+      "CORSCrossOriginProtection: 'Maybe' is not On, Off or ReportOnly; "
+      . 'write one of them.' ],
+) {
+    my ($lines, $want) = @$case;
+    (my $label = $lines) =~ s/\n/ + /g;
+    my ($rc, $out) = httpd_t(in_directory($lines));
+    ok($rc != 0 && grep({ $_ eq $want } split /\n/, $out),
+       "$label: the message, exactly") or diag($out);
+}
+for my $v (qw(On on OFF Off)) {
+    my ($rc, $out) = httpd_t(in_directory(
+        "CORSAllowOrigin https://a.example\nCORSAllowCredentials $v\n"
+        . "CORSAllowPrivateNetwork $v"));
+    is($rc, 0, "CORSAllowCredentials and CORSAllowPrivateNetwork $v: "
+               . 'accepted') or diag($out);
+}
+
 # Every directive of the command table has a bad value above.
 {
     my %tested = map { $_->[0] =~ /^(CORS\w+)/ ? ($1 => 1) : () } @bad;

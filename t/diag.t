@@ -391,4 +391,31 @@ EOF
     isnt($rc, 0, 'DUMP_CORS on a bad configuration: non-zero, as -t');
 }
 
+# The manual's DUMP_CORS sample is what DUMP_CORS prints for the section it
+# shows (its file and line numbers aside).
+{
+    my $top = Apache::Test::vars('top_dir');
+    open my $fh, '<', "$top/docs/mod_cors.html" or die $!;
+    my $html = do { local $/; <$fh> };
+    my ($sample) = $html =~ m{DUMP_CORS</code></h3>.*?<pre>(.*?)</pre>}s;
+    $sample //= '';
+    $sample =~ s/&lt;/</g;
+    $sample =~ s/&gt;/>/g;
+    $sample =~ s/&amp;/&/g;
+    my ($section) = $sample =~ /^(<Location .*?>)  /m;
+    my @values = $sample =~ /^    (CORS\S+ .*?)  \(line \d+\)$/mg;
+    my ($rc, $out) = httpd_t(join("\n", $section // '<Location "/x">',
+                                  map({ "    $_" } @values),
+                                  '</Location>', ''), '-D', 'DUMP_CORS');
+    my $norm = sub {
+        my ($text) = @_;
+        $text =~ s{ /\S+:\d+$}{ FILE:LINE}mg;
+        $text =~ s{\(line \d+\)}{(line N)}g;
+        return join "\n", grep { !/^\[|^Syntax OK/ } split /\n/, $text;
+    };
+    is($norm->($out), $norm->($sample),
+       'docs/mod_cors.html#diagnostics: the DUMP_CORS sample is real output')
+        or diag($out);
+}
+
 done_testing();

@@ -36,6 +36,11 @@ my @cases = (
     [ 'http://a.example',                0, 'https pattern, http origin' ],
     [ 'https://plain.example',           0, 'http pattern, https origin' ],
     [ 'https://a.example:8443',          0, 'default-port pattern, other port' ],
+    # the first row of the table in docs/mod_cors.html#origins: a default
+    # port in the Origin is never sent by a browser, so it is malformed
+    [ 'HTTPS://A.example',               1, 'origins table: upper case allowed' ],
+    [ 'https://a.example:443',           0, 'origins table: a default port in the Origin' ],
+    [ 'http://plain.example:80',         0, 'origins table: :80 in an http Origin' ],
 
     # an explicit port
     [ 'http://svc.example:8080',         1, 'explicit port' ],
