@@ -713,7 +713,7 @@ static const char *cors_set_credentials(cmd_parms *cmd, void *dconf,
 {
     cors_dir_conf *conf = dconf;
     const char *err = cors_directive_begin(cmd, dconf, NULL);
-    int i, flag;
+    int i, flag = 0;
 
     if (err || (err = cors_on_off(cmd, arg, &flag))) {
         return err;
@@ -761,7 +761,7 @@ static const char *cors_set_private_network(cmd_parms *cmd, void *dconf,
 {
     cors_dir_conf *conf = dconf;
     const char *err = cors_directive_begin(cmd, dconf, NULL);
-    int flag;
+    int flag = 0;
 
     if (err || (err = cors_on_off(cmd, arg, &flag))) {
         return err;
