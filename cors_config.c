@@ -632,6 +632,39 @@ static const char *cors_set_origin_match(cmd_parms *cmd, void *dconf,
     return cors_check_section(cmd, conf);
 }
 
+/*
+ * Names beside "*" say less than they seem to: a lint, once per list.
+ * Authorization is the one name "*" does not cover in CORSAllowHeaders.
+ */
+static void cors_warn_beside_star(cmd_parms *cmd, const cors_dir_conf *conf,
+                                  cors_list *list, cors_list **slot)
+{
+    const char *name = NULL;
+    int i;
+
+    for (i = 0; i < list->names->nelts && name == NULL; i++) {
+        const char *n = APR_ARRAY_IDX(list->names, i, const char *);
+
+        if (slot != &conf->headers || strcasecmp(n, "Authorization")) {
+            name = n;
+        }
+    }
+    if (name == NULL) {
+        return;
+    }
+    list->star_warned = 1;
+    cors_warn(cmd, apr_psprintf(cmd->pool, slot == &conf->expose
+              ? "'%s' beside * matters only for requests with credentials, "
+                "where browsers read * as a header name; without "
+                "credentials * exposes every header."
+              : slot == &conf->headers
+              ? "'%s' beside * has no effect: * allows every header but "
+                "Authorization; write CORSAllowHeaders * alone, or "
+                "CORSAllowHeaders * Authorization."
+              : "'%s' beside * has no effect: * allows every method; write "
+                "CORSAllowMethods * alone.", name));
+}
+
 /* One value of CORSAllowMethods, CORSAllowHeaders or CORSExposeHeaders. */
 static const char *cors_list_add(cmd_parms *cmd, cors_dir_conf *conf,
                                  cors_list **slot, const char *arg,
@@ -657,6 +690,11 @@ static const char *cors_list_add(cmd_parms *cmd, cors_dir_conf *conf,
                             methods ? "method" : "header");
     }
     else if (!methods) {
+        if (slot == &conf->headers && cors_header_is_forbidden(arg)) {
+            cors_warn(cmd, apr_psprintf(cmd->pool, "'%s' is a forbidden "
+                      "request header: a page can never set it, so listing "
+                      "it has no effect; remove it.", arg));
+        }
         cors_names_add(list->names, arg);
     }
     else if (cors_method_is_forbidden(arg)) {
@@ -665,8 +703,16 @@ static const char *cors_list_add(cmd_parms *cmd, cors_dir_conf *conf,
                             cmd->cmd->name, arg);
     }
     else if (!cors_method_listed(list->names, cors_method_normalize(arg))) {
+        if (!strcmp(cors_method_normalize(arg), "OPTIONS")) {
+            cors_warn(cmd, "'OPTIONS' is needed only where pages send "
+                      "OPTIONS requests themselves: preflights need no "
+                      "listing (the module answers them).");
+        }
         APR_ARRAY_PUSH(list->names, const char *) =
             cors_method_normalize(arg);
+    }
+    if (list->star && !list->star_warned) {
+        cors_warn_beside_star(cmd, conf, list, slot);
     }
 
     /* Joined here, once, rather than for every response. */
@@ -747,9 +793,9 @@ static const char *cors_set_max_age(cmd_parms *cmd, void *dconf,
     }
     seconds = atoi(arg);
     if (seconds > 7200) {
-        cors_warn(cmd, apr_psprintf(cmd->pool, "%d seconds: Chromium caps "
-                  "the preflight cache at 7200 seconds (Firefox at 86400)",
-                  seconds));
+        cors_warn(cmd, apr_psprintf(cmd->pool, "%d seconds: browsers cap "
+                  "the preflight cache, Chromium at 7200 seconds, Safari "
+                  "at 600 and Firefox at 86400.", seconds));
     }
     conf->max_age = cors_value_make(cmd, seconds,
                                     apr_itoa(cmd->pool, seconds));

@@ -96,6 +96,7 @@ typedef struct {
 typedef struct {
     apr_array_header_t *names;          /* as written; methods normalized */
     int star;
+    int star_warned;                    /* a name beside * was warned of */
     const char *value;                  /* the response header's value */
     cors_where where;
 } cors_list;

@@ -726,6 +726,31 @@ int cors_method_is_forbidden(const char *m)
         || !strcasecmp(m, "TRACK");
 }
 
+/* The Fetch standard's forbidden request-header names: set by the browser
+ * alone, never by a page's script. */
+static const char *const cors_forbidden_headers[] = {
+    "Accept-Charset", "Accept-Encoding", "Access-Control-Request-Headers",
+    "Access-Control-Request-Method", "Connection", "Content-Length",
+    "Cookie", "Cookie2", "Date", "DNT", "Expect", "Host", "Keep-Alive",
+    "Origin", "Referer", "Set-Cookie", "TE", "Trailer",
+    "Transfer-Encoding", "Upgrade", "Via", NULL
+};
+
+int cors_header_is_forbidden(const char *name)
+{
+    int i;
+
+    if (!strncasecmp(name, "Proxy-", 6) || !strncasecmp(name, "Sec-", 4)) {
+        return 1;
+    }
+    for (i = 0; cors_forbidden_headers[i]; i++) {
+        if (!strcasecmp(name, cors_forbidden_headers[i])) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 const char *cors_request_headers_refused(apr_pool_t *p, const char *acrh,
                                          apr_size_t len,
                                          const apr_array_header_t *names,

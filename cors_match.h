@@ -163,6 +163,9 @@ int cors_method_is_simple(const char *m);
 int cors_method_is_safe(const char *m);         /* GET, HEAD, OPTIONS */
 const char *cors_method_normalize(const char *m);
 int cors_method_is_forbidden(const char *m);
+/* A request header a page can never set (Cookie, Host, Sec-*, Proxy-*...):
+ * listing it in CORSAllowHeaders has no effect. */
+int cors_header_is_forbidden(const char *name);
 /* Is m one of the names, compared case-sensitively (patch is not PATCH)? */
 int cors_method_listed(const apr_array_header_t *names, const char *m);
 

@@ -33,6 +33,26 @@ my @warn = (
       'http://*.example.com' ],
     [ "CORSAllowCredentials On\nCORSAllowOrigin http://localhost.example",
       'http://localhost.example' ],
+    # what a list says less than it seems to
+    [ 'CORSAllowMethods * PUT', "CORSAllowMethods: 'PUT' beside * has no "
+      . 'effect: * allows every method; write CORSAllowMethods * alone.' ],
+    [ 'CORSAllowMethods PUT *', "'PUT' beside * has no effect" ],
+    [ 'CORSAllowHeaders * Authorization X-B', "CORSAllowHeaders: 'X-B' "
+      . 'beside * has no effect: * allows every header but Authorization; '
+      . 'write CORSAllowHeaders * alone, or CORSAllowHeaders * '
+      . 'Authorization.' ],
+    [ 'CORSExposeHeaders * X-A', "CORSExposeHeaders: 'X-A' beside * "
+      . 'matters only for requests with credentials, where browsers read * '
+      . 'as a header name; without credentials * exposes every header.' ],
+    [ 'CORSAllowHeaders X-Token Cookie', "CORSAllowHeaders: 'Cookie' is a "
+      . 'forbidden request header: a page can never set it, so listing it '
+      . 'has no effect; remove it.' ],
+    [ 'CORSAllowHeaders Sec-Fetch-Mode', "'Sec-Fetch-Mode' is a forbidden" ],
+    [ 'CORSAllowHeaders proxy-authorization',
+      "'proxy-authorization' is a forbidden" ],
+    [ 'CORSAllowMethods PUT options', "CORSAllowMethods: 'OPTIONS' is "
+      . 'needed only where pages send OPTIONS requests themselves: '
+      . 'preflights need no listing (the module answers them).' ],
 );
 
 my @quiet = (
@@ -49,6 +69,12 @@ my @quiet = (
     'CORSAllowOrigin https://a.github.io',
     'CORSAllowOrigin *',
     'CORSAllowOrigin none',
+    'CORSAllowHeaders * Authorization',
+    'CORSAllowHeaders Content-Type Authorization X-Token',
+    'CORSAllowMethods PUT DELETE PATCH',
+    'CORSAllowMethods *',
+    'CORSExposeHeaders X-Total X-Page',
+    "CORSAllowOrigin https://a.example\nCORSMaxAge 7200",
 );
 
 sub warn_lines {

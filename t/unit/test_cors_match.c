@@ -1556,6 +1556,27 @@ static void test_regex_probes(void)
     }
 }
 
+/* The Fetch standard's forbidden request-header names, in any case. */
+static void test_forbidden_headers(void)
+{
+    static const struct { const char *name; int forbidden; } rows[] = {
+        { "Cookie", 1 }, { "cookie", 1 }, { "Host", 1 }, { "Connection", 1 },
+        { "Sec-Fetch-Site", 1 }, { "sec-ch-ua", 1 },
+        { "Proxy-Authorization", 1 },
+        { "Access-Control-Request-Method", 1 }, { "Origin", 1 }, { "DNT", 1 },
+        { "Content-Type", 0 }, { "Authorization", 0 }, { "X-Token", 0 },
+        { "Cookies", 0 }, { "Secret", 0 }, { "Proxy", 0 }, { "Sec", 0 },
+        { "Access-Control-Allow-Origin", 0 }, { "Hostname", 0 },
+    };
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        check(cors_header_is_forbidden(rows[i].name) == rows[i].forbidden,
+              __LINE__, "cors_header_is_forbidden(%s) != %d", rows[i].name,
+              rows[i].forbidden);
+    }
+}
+
 /* A counter goes past 2^32 without wrapping, and prints whole. */
 static void test_counter(void)
 {
@@ -1594,6 +1615,7 @@ int main(void)
     test_headers_refused();
     test_regex_probes();
     test_counter();
+    test_forbidden_headers();
 
     apr_pool_destroy(pool);
     apr_terminate();
