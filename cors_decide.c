@@ -27,9 +27,14 @@
 
 #include "cors_internal.h"
 
+/*
+ * Written as httpd sends them: its HTTP header filter (fixup_vary) joins
+ * the tokens of Vary with a bare comma, so the checker shows the line a
+ * real response carries.
+ */
 #define CORS_PREFLIGHT_VARY \
-    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
-#define CORS_PROTECT_VARY "Origin, Sec-Fetch-Site"
+    "Origin,Access-Control-Request-Method,Access-Control-Request-Headers"
+#define CORS_PROTECT_VARY "Origin,Sec-Fetch-Site"
 
 /* What a section's origin set says about one Origin value. */
 enum {

@@ -119,6 +119,9 @@ for my $c (@table) {
                   map { split /,/ } @{ $line{Vary} // [] };
     is("@missing", '', "$label: the real Vary has every token the checker "
                        . 'names');
+    # nothing else here adds to Vary: the checker's line is the real one
+    is(($line{Vary} // [undef])->[0], scalar $real->header('Vary'),
+       "$label: the checker's Vary line is the real one, byte for byte");
 }
 
 # Set-By: each effective value with its file and line, .htaccess included.

@@ -27,7 +27,7 @@
 
 /* What a preflight varies on (docs/mod_cors.html#requests). */
 #define CORS_PREFLIGHT_VARY_TEXT \
-    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+    "Origin,Access-Control-Request-Method,Access-Control-Request-Headers"
 
 static int n_passed, n_failed, regex_calls;
 static apr_pool_t *pool;
@@ -264,7 +264,7 @@ static const row rows[] = {
       NULL, NULL, NULL, NULL, 0, "On",
       "GET", "https://evil.example", NULL, NULL, "cross-site", NULL, 1, 0,
       "protect:refused", NULL, NULL, NULL, NULL, NULL,
-      "Origin, Sec-Fetch-Site", 1, 0),
+      "Origin,Sec-Fetch-Site", 1, 0),
     R("protection step 2: a trusted origin passes",
       "https://app.example", NULL, NULL, NULL, 0, "On",
       "POST", "https://app.example", NULL, NULL, "cross-site", NULL, 0, 0,
@@ -274,7 +274,7 @@ static const row rows[] = {
       "https://app.example", NULL, NULL, NULL, 0, "On",
       "POST", "https://evil.example", NULL, NULL, "cross-site", NULL, 0, 0,
       "protect:refused", NULL, NULL, NULL, NULL, NULL,
-      "Origin, Sec-Fetch-Site", 1, 0),
+      "Origin,Sec-Fetch-Site", 1, 0),
     R("protection step 3: same-origin passes",
       NULL, NULL, NULL, NULL, 0, "On",
       "POST", NULL, NULL, NULL, "same-origin", NULL, 0, 0,
@@ -293,7 +293,7 @@ static const row rows[] = {
       "POST", "https://app.example.co", NULL, NULL, NULL,
       "app.example.com", 0, 0,
       "protect:refused", NULL, NULL, NULL, NULL, NULL,
-      "Origin, Sec-Fetch-Site", 1, 0),
+      "Origin,Sec-Fetch-Site", 1, 0),
     R("protection ReportOnly: noted, the request goes on",
       "https://app.example", NULL, NULL, NULL, 0, "ReportOnly",
       "POST", "https://evil.example", NULL, NULL, "cross-site", NULL, 0, 0,
