@@ -334,7 +334,21 @@ static cors_decision *cors_decide_request(request_rec *r,
     return d;
 }
 
-/* The decision for a request, made once; NULL where no header is written. */
+/*
+ * An internal redirect (a local ErrorDocument, a script's local Location,
+ * a RewriteRule in .htaccess) starts with fresh notes, and %{CORS}n reads
+ * the last request's: it shows the decision made for the URL that was
+ * requested.
+ */
+static void cors_note_redirect(request_rec *r, const cors_decision *d)
+{
+    if (d->note != CORS_NOTE_UNSET) {
+        apr_table_setn(r->notes, "CORS", cors_note_names[d->note]);
+    }
+}
+
+/* The decision for the original request, made once; NULL where the
+ * module does nothing. */
 static cors_decision *cors_decision_of(request_rec *r)
 {
     request_rec *orig = cors_original(r);
@@ -352,16 +366,7 @@ static cors_decision *cors_decision_of(request_rec *r)
          * not read (no method, URI or headers), a Redirect, a 400 */
         d = cors_decide_request(orig, conf, 1);
     }
-    if (r != orig && d->note != CORS_NOTE_UNSET) {
-        /*
-         * An internal redirect (a local ErrorDocument, a script's local
-         * Location, a RewriteRule in .htaccess) starts with fresh notes,
-         * and %{CORS}n reads the last request's: it shows the decision
-         * made for the URL that was requested.
-         */
-        apr_table_setn(r->notes, "CORS", cors_note_names[d->note]);
-    }
-    return d->write ? d : NULL;
+    return d;
 }
 
 /*
@@ -387,7 +392,13 @@ static void cors_insert_filter(request_rec *r)
     cors_decision *d;
 
     /* a subrequest's headers are overlaid onto its parent's */
-    if (!r->main && (d = cors_decision_of(r)) != NULL) {
+    if (r->main || (d = cors_decision_of(r)) == NULL) {
+        return;
+    }
+    if (r->prev) {
+        cors_note_redirect(r, d);
+    }
+    if (d->write) {
         ap_add_output_filter_handle(cors_filter_handle, d, r, r->connection);
     }
 }
@@ -405,6 +416,12 @@ static void cors_insert_error_filter(request_rec *r)
     cors_decision *d;
 
     if (r->main || (d = cors_decision_of(r)) == NULL) {
+        return;
+    }
+    if (r->prev) {
+        cors_note_redirect(r, d);
+    }
+    if (!d->write) {
         return;
     }
     if (r->output_filters == r->proto_output_filters
