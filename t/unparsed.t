@@ -107,9 +107,9 @@ my @configs = (
      }],
 );
 
-# send($port, $pieces): the status of the answer, "no status line" for
-# an answer without one (HTTP/0.9), or "no answer" when httpd closed the
-# connection without a byte.
+# send_pieces($port, $pieces): the status of the answer, "no status line"
+# for an answer without one (HTTP/0.9), or "no answer" when httpd closed
+# the connection without a byte.
 sub send_pieces {
     my ($port, $pieces) = @_;
     my $sock = IO::Socket::INET->new(PeerAddr => "127.0.0.1:$port",
@@ -133,8 +133,8 @@ sub send_pieces {
     return $text =~ m{^HTTP/\d\.\d (\d{3}) } ? $1 : 'no status line';
 }
 
-# run(%opt, body): the answers of a private httpd to every request, and
-# the "exit signal" lines of its error_log once it has stopped.
+# answers($body, %opt): the answers of a private httpd to every request,
+# and the "exit signal" lines of its error_log once it has stopped.
 sub answers {
     my ($body, %opt) = @_;
     my $srv = private_httpd(1, sub {
