@@ -32,7 +32,6 @@
 #include "util_script.h"
 #include "mod_status.h"
 
-#include "apr_atomic.h"
 #include "apr_lib.h"
 #include "apr_optional_hooks.h"
 #include "apr_shm.h"

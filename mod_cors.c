@@ -245,13 +245,11 @@ static void cors_record(request_rec *r, const cors_dir_conf *conf,
     /* made once per request: nothing to replace */
     apr_table_addn(r->notes, "CORS", cors_note_names[d->note]);
     cors_diag_count(conf, d->note);
-    if (d->withheld || d->limited) {
-        if (d->withheld) {
-            cors_warn_withheld(r, conf);
-        }
-        if (d->limited) {
-            cors_warn_limit(d->limited);
-        }
+    if (d->withheld) {
+        cors_warn_withheld(r, conf);
+    }
+    if (d->limited) {
+        cors_warn_limit(d->limited);
     }
     /* most servers log below info: test that first, without a call */
     if (in->origin && APLOG_R_IS_LEVEL(r, APLOG_INFO)) {
