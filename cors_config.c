@@ -129,7 +129,7 @@ void *cors_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     }
     conf = apr_palloc(p, sizeof(*conf));
     conf->set = 1;
-#define CORS_PICK(f, type) conf->f = add->f ? add->f : base->f;
+#define CORS_PICK(f, type, writes) conf->f = add->f ? add->f : base->f;
     CORS_POLICY_FIELDS(CORS_PICK)
 #undef CORS_PICK
     return conf;

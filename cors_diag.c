@@ -196,23 +196,34 @@ static int cors_status_hook(request_rec *r, int flags)
 
 /* --- the policy checker --- */
 
+/* The note a checker's lookup gets once it reached post_perdir_config,
+ * where a real request would be decided. */
+#define CORS_CHECK_REACHED "cors-check-reached"
+
 typedef struct {
     const char *url, *origin, *method, *headers, *site;
     int preflight;              /* the browser would send one first */
+    int credentials;            /* the fetch's credentials mode: include */
 } cors_check;
 
-/* One effective value: "Set-By: Directive file:line". */
+void cors_diag_lookup_reached(request_rec *r)
+{
+    /* only the checker's own lookups want to know */
+    if (r->main->handler && !strcmp(r->main->handler, "cors-status")) {
+        apr_table_setn(r->notes, CORS_CHECK_REACHED, "1");
+    }
+}
+
+/* One value that decided: "Set-By: Directive file:line". */
 static void cors_print_set_by(request_rec *r, const cors_where *w, int html)
 {
-    if (w == NULL) {
-        return;
-    }
     if (html) {
         ap_rprintf(r, "<tr><td>%s</td><td>%s:%d</td></tr>\n", w->directive,
                    ap_escape_html(r->pool, w->file), w->line);
     }
     else {
-        ap_rprintf(r, "Set-By: %s %s:%d\n", w->directive, w->file, w->line);
+        ap_rprintf(r, "Set-By: %s %s:%d\n", w->directive,
+                   ap_escape_logitem(r->pool, w->file), w->line);
     }
 }
 
@@ -225,6 +236,26 @@ static const char *cors_verdict(int note)
         return "refused";
     }
     return CORS_NOTE_IS_DENIAL(note) ? "denied" : "allowed";
+}
+
+/*
+ * Why a fetch with credentials "include" fails on an answer the server
+ * allows, or NULL: the browser wants ACAC "true" and an ACAO that is not
+ * "*" (docs/mod_cors.html#diagnostics).
+ */
+static const char *cors_credentials_refused(const cors_decision *d)
+{
+    if (d->field[CORS_ACAO] && !strcmp(d->field[CORS_ACAO], "*")) {
+        return "the browser refuses it: the answer's "
+               "Access-Control-Allow-Origin is *, which never goes with "
+               "credentials";
+    }
+    if (d->field[CORS_ACAO] && !d->field[CORS_ACAC]) {
+        return "the browser refuses it: the answer has no "
+               "Access-Control-Allow-Credentials: true (CORSAllowCredentials "
+               "is not On for this URL)";
+    }
+    return NULL;
 }
 
 /*
@@ -248,19 +279,43 @@ static void cors_print_headers(request_rec *r, const cors_decision *d,
     }
 }
 
+/*
+ * The values that decided: those that wrote a field of the answer, the
+ * directive a denial names, and CORSPreflightStatus for an answered
+ * preflight.  A value that took no part (CORSExposeHeaders on a
+ * preflight) is not listed.
+ */
+static int cors_decided(const cors_decision *d, const cors_where *w,
+                        int writes)
+{
+    if (d->by == w) {
+        return 1;
+    }
+    if (writes == CORS_STATUS) {
+        return d->note == CORS_NOTE_PREFLIGHT_ALLOWED;
+    }
+    return writes < CORS_NFIELDS && d->field[writes];
+}
+
+static void cors_print_deciders(request_rec *r, const cors_dir_conf *conf,
+                                const cors_decision *d, int html)
+{
+#define CORS_DECIDED(member, type, writes) \
+    if (conf->member && cors_decided(d, &conf->member->where, writes)) { \
+        cors_print_set_by(r, &conf->member->where, html); \
+    }
+    CORS_POLICY_FIELDS(CORS_DECIDED)
+#undef CORS_DECIDED
+}
+
 static void cors_print_check(request_rec *r, const cors_check *c, int html)
 {
     request_rec *rr = ap_sub_req_lookup_uri(c->url, r, NULL);
     const cors_dir_conf *conf = ap_get_module_config(rr->per_dir_config,
                                                      &cors_module);
-#define CORS_SET_BY(member, type) \
-    conf->member ? &conf->member->where : NULL,
-    const cors_where *set_by[] = { CORS_POLICY_FIELDS(CORS_SET_BY) };
-#undef CORS_SET_BY
-    const int nset = sizeof(set_by) / sizeof(set_by[0]);
+    const char *refused = NULL, *verdict;
     cors_input in;
     cors_decision d;
-    int i;
 
     memset(&in, 0, sizeof(in));
     in.method = c->preflight ? "OPTIONS" : c->method;
@@ -269,25 +324,39 @@ static void cors_print_check(request_rec *r, const cors_check *c, int html)
     in.acrh = c->preflight ? c->headers : NULL;
     in.sec_fetch_site = c->site;
     in.host = apr_table_get(r->headers_in, "Host");
+    /* httpd answered the lookup before the module's hook (a Redirect):
+     * a real request is decided late (docs/mod_cors.html#limits) */
+    in.unanswered = !apr_table_get(rr->notes, CORS_CHECK_REACHED);
     cors_decide(r->pool, conf, &in, &d);
+    verdict = cors_verdict(d.note);
+    if (c->credentials && !strcmp(verdict, "allowed")) {
+        refused = cors_credentials_refused(&d);
+        verdict = refused ? "denied" : verdict;
+    }
 
     if (!html) {
-        ap_rprintf(r, "Verdict: %s\nReason: %s\n", cors_verdict(d.note),
+        ap_rprintf(r, "Verdict: %s\nReason: %s\n", verdict,
                    d.note == CORS_NOTE_UNSET ? "-"
                                              : cors_note_names[d.note]);
-        cors_print_headers(r, &d, 0);
-        for (i = 0; i < nset; i++) {
-            cors_print_set_by(r, set_by[i], 0);
+        if (c->credentials) {
+            ap_rprintf(r, "Credentials: include: %s.\n",
+                       refused ? refused : "the browser accepts the answer");
         }
+        cors_print_headers(r, &d, 0);
+        cors_print_deciders(r, conf, &d, 0);
     }
     else {
-        ap_rprintf(r, "<h2>Check</h2>\n<p>%s %s from %s: <b>%s</b> (%s)%s%s"
-                   "</p>\n", ap_escape_html(r->pool, in.method),
+        ap_rprintf(r, "<h2>Check</h2>\n<p>%s %s from %s%s: <b>%s</b> (%s)"
+                   "%s%s</p>\n", ap_escape_html(r->pool, in.method),
                    ap_escape_html(r->pool, c->url),
                    ap_escape_html(r->pool, c->origin ? c->origin : "-"),
-                   cors_verdict(d.note), d.note == CORS_NOTE_UNSET ? "-"
+                   c->credentials ? " with credentials" : "", verdict,
+                   d.note == CORS_NOTE_UNSET ? "-"
                    : cors_note_names[d.note], d.offending ? ": " : "",
                    d.offending ? ap_escape_html(r->pool, d.offending) : "");
+        if (refused) {
+            ap_rprintf(r, "<p>With credentials, %s.</p>\n", refused);
+        }
         if (d.directive) {
             ap_rprintf(r, "<p>Decided by %s %s, which allows "
                        "<code>%s</code>.</p>\n", d.directive,
@@ -299,9 +368,7 @@ static void cors_print_check(request_rec *r, const cors_check *c, int html)
         ap_rputs("<pre>", r);
         cors_print_headers(r, &d, 1);
         ap_rputs("</pre>\n<table border=\"1\">\n", r);
-        for (i = 0; i < nset; i++) {
-            cors_print_set_by(r, set_by[i], 1);
-        }
+        cors_print_deciders(r, conf, &d, 1);
         ap_rputs("</table>\n", r);
         if (rr->status != HTTP_OK) {
             ap_rprintf(r, "<p>The lookup of this URL answered %d: see the "
@@ -337,6 +404,9 @@ static void cors_print_form(request_rec *r, const cors_check *c)
                    fields[i], fields[i],
                    values[i] ? ap_escape_html(r->pool, values[i]) : "");
     }
+    ap_rprintf(r, "<label><input type=\"checkbox\" name=\"credentials\" "
+               "value=\"include\"%s> with credentials</label>\n",
+               c->credentials ? " checked" : "");
     ap_rputs("<input type=\"submit\" value=\"Check\"></form>\n", r);
 }
 
@@ -344,6 +414,7 @@ static int cors_status_handler(request_rec *r)
 {
     apr_table_t *args;
     cors_check c;
+    const char *v;
     int bad = 0, check, is_auto;
 
     /* runs for every request: the first byte rules out most */
@@ -362,6 +433,8 @@ static int cors_status_handler(request_rec *r)
     c.method = cors_param(args, "method", &bad);
     c.headers = cors_param(args, "headers", &bad);
     c.site = cors_param(args, "site", &bad);
+    c.credentials = (v = cors_param(args, "credentials", &bad)) != NULL
+                    && !strcmp(v, "include");
     if (bad) {
         return HTTP_BAD_REQUEST;
     }

@@ -107,24 +107,29 @@ typedef struct {
 
 /*
  * The policy's fields, in the order the checker lists them: X(member,
- * type).  The configuration's struct, its merge and the checker's Set-By
- * lines all come from this one list; each type has a "where".
+ * type, writes): what the value writes is a response field, CORS_STATUS
+ * (an answered preflight's status) or CORS_NOTHING.  The configuration's
+ * struct, its merge and the checker's Set-By lines all come from this one
+ * list; each type has a "where".
  */
 #define CORS_POLICY_FIELDS(X) \
-    X(origins, cors_origins)            /* CORSAllowOrigin[Match] */ \
-    X(methods, cors_list)               /* CORSAllowMethods */ \
-    X(headers, cors_list)               /* CORSAllowHeaders */ \
-    X(expose, cors_list)                /* CORSExposeHeaders */ \
-    X(credentials, const cors_value)    /* CORSAllowCredentials */ \
-    X(max_age, const cors_value)        /* CORSMaxAge */ \
-    X(private_network, const cors_value) /* CORSAllowPrivateNetwork */ \
-    X(preflight_status, const cors_value) /* CORSPreflightStatus */ \
-    X(protect, const cors_value)        /* CORSCrossOriginProtection */
+    X(origins, cors_origins, CORS_ACAO)   /* CORSAllowOrigin[Match] */ \
+    X(methods, cors_list, CORS_ACAM)      /* CORSAllowMethods */ \
+    X(headers, cors_list, CORS_ACAH)      /* CORSAllowHeaders */ \
+    X(expose, cors_list, CORS_ACEH)       /* CORSExposeHeaders */ \
+    X(credentials, const cors_value, CORS_ACAC) /* CORSAllowCredentials */ \
+    X(max_age, const cors_value, CORS_ACMA) /* CORSMaxAge */ \
+    X(private_network, const cors_value, CORS_ACAPN) \
+                                          /* CORSAllowPrivateNetwork */ \
+    X(preflight_status, const cors_value, CORS_STATUS) \
+                                          /* CORSPreflightStatus */ \
+    X(protect, const cors_value, CORS_NOTHING) \
+                                          /* CORSCrossOriginProtection */
 
 /* Every field NULL: inherit.  The merge picks pointers and nothing else. */
 typedef struct {
     int set;                            /* some directive set a field */
-#define CORS_FIELD_MEMBER(member, type) type *member;
+#define CORS_FIELD_MEMBER(member, type, writes) type *member;
     CORS_POLICY_FIELDS(CORS_FIELD_MEMBER)
 #undef CORS_FIELD_MEMBER
 } cors_dir_conf;
@@ -156,6 +161,9 @@ enum {
     CORS_ACAO, CORS_ACAC, CORS_ACEH, CORS_ACAM, CORS_ACAH, CORS_ACMA,
     CORS_ACAPN, CORS_NFIELDS
 };
+/* What CORS_POLICY_FIELDS's values write beside the fields. */
+#define CORS_STATUS  CORS_NFIELDS
+#define CORS_NOTHING (CORS_NFIELDS + 1)
 #define CORS_NACTUAL (CORS_ACEH + 1)
 extern const char *const cors_field_names[CORS_NFIELDS];
 
@@ -244,6 +252,7 @@ typedef struct {
 
 /* --- cors_diag.c: counters, the cors-status handler, DUMP_CORS --- */
 void cors_diag_count(const cors_dir_conf *conf, int note);
+void cors_diag_lookup_reached(request_rec *r);
 void cors_diag_register_hooks(apr_pool_t *p);
 
 /* --- cors_decide.c: the decision real requests and the checker share --- */

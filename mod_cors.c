@@ -465,7 +465,11 @@ static int cors_post_perdir(request_rec *r)
                                                      &cors_module);
     const cors_decision *d;
 
-    if (r->main || r->prev || !cors_active(conf)) {
+    if (r->main) {
+        cors_diag_lookup_reached(r);
+        return DECLINED;
+    }
+    if (r->prev || !cors_active(conf)) {
         return DECLINED;
     }
     d = cors_decide_request(r, conf, 0);

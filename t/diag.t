@@ -55,6 +55,10 @@ my @table = (
     [ '/note/', 'https://app.example', 'PUT', 'X-Allowed' ],
     [ '/note/off/', 'https://app.example', 'GET' ],
     [ '/elsewhere/', 'https://app.example', 'GET' ],
+    # httpd's own Redirect answers before the module
+    # (docs/mod_cors.html#limits)
+    [ '/note/moved/x', 'https://app.example', 'PUT' ],
+    [ '/note/moved/x', 'https://app.example', 'GET' ],
 );
 
 
@@ -124,12 +128,41 @@ for my $c (@table) {
        "$label: the checker's Vary line is the real one, byte for byte");
 }
 
-# Set-By: each effective value with its file and line, .htaccess included.
+# Set-By: the values that decided, each with its file and line, .htaccess
+# included, and none that took no part.
+# [ url, origin, method, ACRH, the directives listed ]
+my @set_by = (
+    [ '/diaght/index.html', 'https://ht.diag.example', 'PATCH', 'X-Dir',
+      [ 'CORSAllowOrigin', 'CORSAllowMethods', 'CORSAllowHeaders',
+        'CORSAllowCredentials' ] ],
+    # an actual request: no methods, headers or Max-Age
+    [ '/diag/index.html', 'https://app.diag.example', 'GET', undef,
+      [ 'CORSAllowOrigin', 'CORSExposeHeaders', 'CORSAllowCredentials' ] ],
+    # a preflight: no CORSExposeHeaders
+    [ '/diag/index.html', 'https://app.diag.example', 'PUT', 'X-Token',
+      [ 'CORSAllowOrigin', 'CORSAllowMethods', 'CORSAllowHeaders',
+        'CORSAllowCredentials', 'CORSMaxAge' ] ],
+    # a denial: the directive that refused
+    [ '/diag/index.html', 'https://app.diag.example', 'PATCH', undef,
+      [ 'CORSAllowMethods' ] ],
+    [ '/diag/index.html', 'https://evil.example', 'GET', undef,
+      [ 'CORSAllowOrigin' ] ],
+);
+for my $c (@set_by) {
+    my ($url, $origin, $method, $acrh, $want) = @$c;
+    my $q = "/cors-status?check&auto&url=$url&origin=$origin&method=$method";
+    $q .= "&headers=$acrh" if defined $acrh;
+    my $text = GET($q)->content;
+    my @got = $text =~ /^Set-By: (\S+) /mg;
+    is("@got", "@$want", "Set-By for $method $url from $origin: @$want")
+        or diag($text);
+}
 {
     my $text = GET('/cors-status?check&auto&url=/diaght/index.html'
-                   . '&origin=https://ht.diag.example')->content;
-    ok(index($text, "Set-By: CORSAllowOrigin $htaccess:1") >= 0
-       && index($text, "Set-By: CORSAllowMethods $htaccess:2") >= 0
+                   . '&origin=https://ht.diag.example&method=PATCH'
+                   . '&headers=X-Dir')->content;
+    ok(index($text, "Set-By: CORSAllowOrigin $htaccess:1\n") >= 0
+       && index($text, "Set-By: CORSAllowMethods $htaccess:2\n") >= 0
        && index($text, 'Set-By: CORSAllowHeaders '
                        . conf_where('diag.conf', qr/CORSAllowHeaders X-Dir/))
           >= 0
@@ -137,6 +170,37 @@ for my $c (@table) {
                        . conf_where('diag.conf', qr/CORSAllowCredentials On/,
                                     qr/diaght/)) >= 0,
        'Set-By: the .htaccess lines and the inherited <Directory> lines')
+        or diag($text);
+}
+
+# &credentials=include: would a fetch in that mode succeed?  It needs
+# Access-Control-Allow-Credentials: true and an ACAO that is not "*".
+# [ url, origin, method, Verdict, what the Credentials line says ]
+my @credentials = (
+    [ '/diag/index.html', 'https://app.diag.example', 'GET', 'allowed',
+      qr/^Credentials: include: the browser accepts the answer\.$/m ],
+    [ '/diag/index.html', 'https://app.diag.example', 'PUT', 'allowed',
+      qr/^Credentials: include: the browser accepts the answer\.$/m ],
+    [ '/diag/star/index.html', 'https://anyone.example', 'GET', 'denied',
+      qr/^Credentials: include: the browser refuses it: the answer's Access-Control-Allow-Origin is \*, which never goes with credentials\.$/m ],
+    [ '/diag/nocred/index.html', 'https://app.diag.example', 'GET', 'denied',
+      qr/^Credentials: include: the browser refuses it: the answer has no Access-Control-Allow-Credentials: true \(CORSAllowCredentials is not On for this URL\)\.$/m ],
+    [ '/diag/nocred/index.html', 'https://app.diag.example', 'PUT', 'denied',
+      qr/^Credentials: include: the browser refuses it: the answer has no Access-Control-Allow-Credentials/m ],
+    [ '/diag/index.html', 'https://evil.example', 'GET', 'denied',
+      qr/^Credentials: include: /m ],
+);
+for my $c (@credentials) {
+    my ($url, $origin, $method, $verdict, $line) = @$c;
+    my $text = GET("/cors-status?check&auto&url=$url&origin=$origin"
+                   . "&method=$method&credentials=include")->content;
+    ok($text =~ /^Verdict: \Q$verdict\E$/m && $text =~ $line,
+       "credentials=include, $method $url from $origin: $verdict")
+        or diag($text);
+    # without the parameter, no Credentials line and the server's verdict
+    $text = GET("/cors-status?check&auto&url=$url&origin=$origin"
+                . "&method=$method")->content;
+    ok($text !~ /^Credentials:/m, "... and no Credentials line without it")
         or diag($text);
 }
 

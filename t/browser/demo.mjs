@@ -20,7 +20,7 @@ const ok = (cond, name, extra) => {
 // What each call must show, from conf/demo.conf: [call, outcome].
 const expected = [
     ["GET /demo/api/data.json", "allowed"],
-    ["PUT /demo/api/data.json with JSON (preflighted)", "allowed"],
+    ["PUT /demo/api/echo.cgi with JSON (preflighted)", "allowed"],
     ["GET /demo/api/partner/data.json", "blocked"],
     ["PATCH /demo/api/data.json", "blocked"],
     ["GET /demo/api/data.json with credentials", "allowed"],
@@ -75,6 +75,7 @@ try {
     }
     const page_origin = new URL(url).origin;
     const headers = (i) => (rows[i] || {}).headers || "";
+    const detail = (i) => (rows[i] || {}).detail || "";
     ok(headers(0).includes("Verdict: allowed")
        && headers(0).includes(`Access-Control-Allow-Origin: ${page_origin}`)
        && headers(0).includes("Vary: Origin"),
@@ -82,14 +83,30 @@ try {
     ok(headers(1).includes("Verdict: allowed")
        && headers(1).includes("Access-Control-Allow-Methods: PUT,DELETE"),
        "the preflighted PUT shows the preflight's headers", headers(1));
+    ok(/^HTTP 200, \{"method":"PUT","received":2\}$/.test(detail(1)),
+       "the PUT reached the API, which answered 200", detail(1));
+    ok(headers(4).includes("Verdict: allowed")
+       && headers(4).includes("Credentials: include: the browser accepts")
+       && headers(4).includes("Access-Control-Allow-Credentials: true"),
+       "the credentialed call's checker says the browser accepts it",
+       headers(4));
+    ok(headers(5).includes("Verdict: denied")
+       && headers(5).includes("Credentials: include: the browser refuses " +
+                              "it: the answer's Access-Control-Allow-Origin " +
+                              "is *")
+       && headers(5).includes("Access-Control-Allow-Origin: *"),
+       "the public API's credentialed call: the checker says why it is " +
+       "blocked", headers(5));
+    ok(rows.every((r) => !String(r.headers).includes("unavailable")),
+       "every row has the checker's answer",
+       rows.map((r) => r.headers).join(" | "));
     ok(headers(2).includes("Verdict: denied")
        && !headers(2).includes("Access-Control-Allow-Origin"),
        "the partner's row shows a denial and no ACAO", headers(2));
-    const detail = (i) => (rows[i] || {}).detail || "";
     ok(detail(0).includes("HTTP 200") && detail(0).includes("another origin"),
        "the allowed call shows the API's JSON", detail(0));
     ok(detail(6) === "X-Request-Id: demo-42",
-       "the exposed header's value is shown", detail(5));
+       "the exposed header's value is shown", detail(6));
     const summary = await page.textContent("#summary");
     ok(summary === `${expected.length} of ${expected.length} calls ` +
                    "behaved as the policy says.",
