@@ -99,5 +99,35 @@ for my $c (@cases) {
     is(note_for($id), $want, $name);
 }
 
+# The manual's table of note values (docs/mod_cors.html#logging) names
+# exactly the values these cases produce, each REASON spelled out by the
+# paragraph below the table.
+{
+    my $top = Apache::Test::vars('top_dir');
+    open my $fh, '<', "$top/docs/mod_cors.html" or die $!;
+    my $html = do { local $/; <$fh> };
+    my ($table, $after) = $html =~ m{<h2><a\ id="logging">.*?
+        <table\ class="data">(.*?)</table>(.*?)</p>}sx;
+    my @rows = ($table // '') =~ m{<tr><td><code>(.*?)</code>}g;
+    my @reasons = ($after // '') =~ m{<code>([a-z-]+)</code>}g;
+    my %doc;
+    for my $v (@rows) {
+        if ($v =~ s{<var>reason</var>}{}) {
+            $doc{"$v$_"} = 1 for @reasons;
+        }
+        else {
+            $doc{$v} = 1;
+        }
+    }
+    # the preflight-only reason (private-network) is not an actual's
+    delete $doc{'actual:denied:private-network'};
+    delete $doc{'actual:denied:method'};
+    delete $doc{'actual:denied:headers'};
+    my %got = map { $_->[4] => 1 } @cases;
+    is(join(' ', sort keys %doc), join(' ', sort keys %got),
+       'docs/mod_cors.html#logging: the table names every note value the '
+       . 'cases produce, and no other');
+}
+
 
 done_testing();

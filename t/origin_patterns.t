@@ -11,7 +11,9 @@ use Apache::Test qw(-withtestmore);
 use Apache::TestRequest qw(GET);
 
 use lib 't/lib';
-use CorsTest qw(once vary_count ac_names preflight);
+use CorsTest qw(once vary_count ac_names preflight private_httpd
+                stop_httpd);
+use LWP::UserAgent ();
 
 my $url = '/req/pat/file.txt';
 
@@ -145,5 +147,63 @@ is(once($by_pattern, 'Access-Control-Allow-Origin'), 'https://q.example.com',
    'a pattern allows beside regexes');
 is(once($by_regex, 'Access-Control-Allow-Origin'), 'https://alt2.test',
    'a regex allows beside patterns');
+
+# The manual's table (docs/mod_cors.html#origins), row by row: each
+# pattern in a section of its own, each origin of "Allows" gets ACAO (the
+# Origin itself, or "*" for the row of *) and each of "Does not allow"
+# none.  A pattern cell's second <code> is another way to write it.
+{
+    my $top = Apache::Test::vars('top_dir');
+    open my $fh, '<', "$top/docs/mod_cors.html" or die $!;
+    my $html = do { local $/; <$fh> };
+    my ($table) = $html =~ m{<h2><a\ id="origins">.*?<table\ class="data">
+                             (.*?)</table>}sx;
+    my @rows;
+    for my $tr (($table // '') =~ m{<tr><td>(.*?)</tr>}sg) {
+        my @cells = split m{</td><td>}, $tr =~ s{</td>$}{}r;
+        my @code = map { [ m{<code>(.*?)</code>}g ] } @cells;
+        s/^Origin: // for @{ $code[1] };
+        # an origin in the prose ("Origin: null"), not a word of it
+        my @origins = map { [ grep { m{^(?:null|[a-z]+://)}i } @$_ ] }
+                      @code[1, 2];
+        push @rows, [ $code[0], @origins ];
+    }
+    ok(@rows >= 6, 'the table of origin patterns is read (' . @rows
+                   . ' rows)');
+    my $n = 0;
+    my $conf = '';
+    for my $r (@rows) {
+        for my $pattern (@{ $r->[0] }) {
+            $n++;
+            $conf .= qq{<Location "/t$n/">\n    CORSAllowOrigin $pattern\n}
+                     . "</Location>\n";
+            push @$r, [ $n, $pattern ];
+        }
+    }
+    my $srv = private_httpd(1, $conf);
+    my $ua = LWP::UserAgent->new;
+    for my $r (@rows) {
+        my ($patterns, $allows, $denies, @at) = @$r;
+        for my $at (@at) {
+            my ($i, $pattern) = @$at;
+            my $url = "http://127.0.0.1:$srv->{ports}[0]/t$i/index.html";
+            # "every origin": two that no other row lists
+            my @yes = @$allows ? @$allows
+                               : ('https://any.example', 'http://x.test:8');
+            for my $origin (@yes) {
+                my $want = $pattern eq '*' ? '*' : $origin;
+                my $got = $ua->get($url, Origin => $origin)
+                             ->header('Access-Control-Allow-Origin');
+                is($got, $want, "origins table, $pattern: allows $origin");
+            }
+            for my $origin (@$denies) {
+                my $got = $ua->get($url, Origin => $origin)
+                             ->header('Access-Control-Allow-Origin');
+                is($got, undef, "origins table, $pattern: not $origin");
+            }
+        }
+    }
+    stop_httpd($srv);
+}
 
 done_testing();
