@@ -695,6 +695,13 @@ static const char *cors_list_add(cmd_parms *cmd, cors_dir_conf *conf,
                       "request header: a page can never set it, so listing "
                       "it has no effect; remove it.", arg));
         }
+        else if (slot == &conf->headers && cors_header_is_safelisted(arg)) {
+            cors_warn(cmd, apr_psprintf(cmd->pool, "'%s' is a CORS-"
+                      "safelisted request header: browsers send it without "
+                      "a preflight unless its value is unusually long or "
+                      "holds unusual characters; list it only for such "
+                      "values.", arg));
+        }
         cors_names_add(list->names, arg);
     }
     else if (cors_method_is_forbidden(arg)) {

@@ -751,6 +751,14 @@ int cors_header_is_forbidden(const char *name)
     return 0;
 }
 
+int cors_header_is_safelisted(const char *name)
+{
+    /* Content-Type is safelisted for three types only (a JSON body needs
+     * it listed), and Range for one form that browsers differ on */
+    return !strcasecmp(name, "Accept") || !strcasecmp(name, "Accept-Language")
+        || !strcasecmp(name, "Content-Language");
+}
+
 const char *cors_request_headers_refused(apr_pool_t *p, const char *acrh,
                                          apr_size_t len,
                                          const apr_array_header_t *names,

@@ -166,6 +166,11 @@ int cors_method_is_forbidden(const char *m);
 /* A request header a page can never set (Cookie, Host, Sec-*, Proxy-*...):
  * listing it in CORSAllowHeaders has no effect. */
 int cors_header_is_forbidden(const char *name);
+
+/* Accept, Accept-Language and Content-Language: the Fetch standard's
+ * CORS-safelisted request headers whatever their value's type (a value
+ * over 128 bytes or with unusual bytes still needs listing). */
+int cors_header_is_safelisted(const char *name);
 /* Is m one of the names, compared case-sensitively (patch is not PATCH)? */
 int cors_method_listed(const apr_array_header_t *names, const char *m);
 

@@ -50,6 +50,11 @@ my @warn = (
     [ 'CORSAllowHeaders Sec-Fetch-Mode', "'Sec-Fetch-Mode' is a forbidden" ],
     [ 'CORSAllowHeaders proxy-authorization',
       "'proxy-authorization' is a forbidden" ],
+    [ 'CORSAllowHeaders X-Token accept-language', "CORSAllowHeaders: "
+      . "'accept-language' is a CORS-safelisted request header: browsers "
+      . 'send it without a preflight unless its value is unusually long or '
+      . 'holds unusual characters; list it only for such values.' ],
+    [ 'CORSAllowHeaders Accept', "'Accept' is a CORS-safelisted" ],
     [ 'CORSAllowMethods PUT options', "CORSAllowMethods: 'OPTIONS' is "
       . 'needed only where pages send OPTIONS requests themselves: '
       . 'preflights need no listing (the module answers them).' ],
@@ -71,6 +76,7 @@ my @quiet = (
     'CORSAllowOrigin none',
     'CORSAllowHeaders * Authorization',
     'CORSAllowHeaders Content-Type Authorization X-Token',
+    'CORSAllowHeaders Content-Type Range',
     'CORSAllowMethods PUT DELETE PATCH',
     'CORSAllowMethods *',
     'CORSExposeHeaders X-Total X-Page',

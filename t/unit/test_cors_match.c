@@ -1577,6 +1577,24 @@ static void test_forbidden_headers(void)
     }
 }
 
+/* Safelisted whatever the value's type: not Content-Type, not Range. */
+static void test_safelisted_headers(void)
+{
+    static const struct { const char *name; int safelisted; } rows[] = {
+        { "Accept", 1 }, { "accept", 1 }, { "Accept-Language", 1 },
+        { "CONTENT-LANGUAGE", 1 }, { "Content-Type", 0 }, { "Range", 0 },
+        { "Accept-Encoding", 0 }, { "Accept-Charset", 0 },
+        { "Authorization", 0 }, { "Acceptx", 0 }, { "Accep", 0 },
+    };
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        check(cors_header_is_safelisted(rows[i].name) == rows[i].safelisted,
+              __LINE__, "cors_header_is_safelisted(%s) != %d", rows[i].name,
+              rows[i].safelisted);
+    }
+}
+
 /* A counter goes past 2^32 without wrapping, and prints whole. */
 static void test_counter(void)
 {
@@ -1616,6 +1634,7 @@ int main(void)
     test_regex_probes();
     test_counter();
     test_forbidden_headers();
+    test_safelisted_headers();
 
     apr_pool_destroy(pool);
     apr_terminate();
