@@ -791,16 +791,341 @@ const char *cors_request_headers_refused(apr_pool_t *p, const char *acrh,
 
 const char *const cors_canary_origins[] = {
     "https://mod-cors-canary.invalid",
-    "https://evil.com",
-    "http://evil.com",
-    "https://evil.net",
-    "https://evil.org",
-    "https://evil.io",
-    "http://x.test",
-    "https://a.github.io",
-    "https://evil.co.uk",
+    "http://mod-cors-canary.invalid",
     NULL
 };
+
+/* --- trust: registrable domains and a regex's domain set --- */
+
+const char *cors_registrable_domain(const char *host, int is_ip)
+{
+    if (is_ip || !strcmp(host, "localhost")) {
+        return host;
+    }
+    cors_match_init(NULL);
+    if (cors_psl == NULL) {
+        return NULL;            /* no list: nothing can be judged */
+    }
+    return psl_registrable_domain(cors_psl, host);
+}
+
+int cors_domains_has(const apr_array_header_t *domains, const char *d)
+{
+    int i;
+
+    for (i = 0; d && domains && i < domains->nelts; i++) {
+        if (!strcmp(APR_ARRAY_IDX(domains, i, const char *), d)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Most names one regex's final groups may expand to. */
+#define CORS_DOMAINS_MAX 16
+
+/* Is s[i] escaped by an odd run of backslashes before it? */
+static int cors_escaped(const char *s, apr_size_t i)
+{
+    apr_size_t n = 0;
+
+    while (i > n && s[i - n - 1] == '\\') {
+        n++;
+    }
+    return n & 1;
+}
+
+/*
+ * The regex text with the ways of writing a literal dot ("\.", "[.]",
+ * "\x2e", "\x{2e}", "\056") and "\-" written as the character itself.
+ */
+static char *cors_regex_literal_dots(apr_pool_t *p, const char *s)
+{
+    apr_size_t len = strlen(s), i = 0, n = 0;
+    char *out = apr_palloc(p, len + 1);
+
+    while (i < len) {
+        if (s[i] == '\\' && i + 1 < len) {
+            if (s[i + 1] == '.' || s[i + 1] == '-') {
+                out[n++] = s[i + 1];
+                i += 2;
+                continue;
+            }
+            if (!strncasecmp(s + i, "\\x2e", 4)
+                || !strncmp(s + i, "\\056", 4)) {
+                out[n++] = '.';
+                i += 4;
+                continue;
+            }
+            if (!strncasecmp(s + i, "\\x{2e}", 6)) {
+                out[n++] = '.';
+                i += 6;
+                continue;
+            }
+            out[n++] = s[i++];  /* keep the escape and what it escapes */
+            out[n++] = s[i++];
+            continue;
+        }
+        if (!strncmp(s + i, "[.]", 3)) {
+            out[n++] = '.';
+            i += 3;
+            continue;
+        }
+        out[n++] = s[i++];
+    }
+    out[n] = '\0';
+    return out;
+}
+
+/*
+ * Where the group closed by the ")" at s[end] opens, or -1.  Escapes and
+ * bracket expressions are skipped; the scan runs forward, as PCRE reads.
+ */
+static apr_ssize_t cors_group_start(const char *s, apr_size_t end)
+{
+    apr_ssize_t stack[64];
+    int depth = 0;
+    apr_size_t i = 0;
+
+    while (i < end) {
+        if (s[i] == '\\') {
+            i += 2;
+            continue;
+        }
+        if (s[i] == '[') {
+            i++;
+            i += s[i] == '^';
+            i += s[i] == ']';
+            while (i < end && s[i] != ']') {
+                i += s[i] == '\\' ? 2 : 1;
+            }
+            i++;
+            continue;
+        }
+        if (s[i] == '(') {
+            if (depth == 64) {
+                return -1;
+            }
+            stack[depth++] = i;
+        }
+        else if (s[i] == ')' && depth > 0) {
+            depth--;
+        }
+        i++;
+    }
+    return i == end && depth > 0 ? stack[depth - 1] : -1;
+}
+
+/*
+ * Split s[from..to) at its top-level "|" (outside groups and bracket
+ * expressions): the alternatives' bounds go to starts[] and ends[].
+ * Returns how many, or -1 beyond max.
+ */
+static int cors_alternatives(const char *s, apr_size_t from, apr_size_t to,
+                             apr_size_t *starts, apr_size_t *ends, int max)
+{
+    int n = 0, depth = 0;
+    apr_size_t i = from, start = from;
+
+    while (i <= to) {
+        if (i == to || (s[i] == '|' && depth == 0)) {
+            if (n == max) {
+                return -1;
+            }
+            starts[n] = start;
+            ends[n++] = i;
+            start = i + 1;
+            i++;
+            continue;
+        }
+        if (s[i] == '\\') {
+            i += 2;
+            continue;
+        }
+        if (s[i] == '[') {
+            i++;
+            i += i < to && s[i] == '^';
+            i += i < to && s[i] == ']';
+            while (i < to && s[i] != ']') {
+                i += s[i] == '\\' ? 2 : 1;
+            }
+            i++;
+            continue;
+        }
+        depth += s[i] == '(';
+        depth -= s[i] == ')' && depth > 0;
+        i++;
+    }
+    return n;
+}
+
+/* How many characters of s[0..len) end in a port: ":443", ":\d+",
+ * ":[0-9]{2,5}", or the same in a group made optional ("(:\d+)?"). */
+static apr_size_t cors_port_suffix(const char *s, apr_size_t len)
+{
+    apr_size_t i = len, inner = len;
+    int group = 0;
+
+    if (len >= 2 && s[len - 1] == '?' && s[len - 2] == ')'
+        && !cors_escaped(s, len - 2)) {
+        group = 1;
+        inner = len - 2;
+    }
+    i = inner;
+    while (i > 0 && strchr("0123456789d[]-+*?{},\\", s[i - 1])) {
+        i--;
+    }
+    if (i == 0 || s[i - 1] != ':' || i == inner) {
+        return 0;
+    }
+    i--;                        /* the ":" */
+    if (group) {
+        if (i >= 3 && !strncmp(s + i - 3, "(?:", 3)) {
+            i -= 3;
+        }
+        else if (i >= 1 && s[i - 1] == '(') {
+            i -= 1;
+        }
+        else {
+            return 0;
+        }
+    }
+    return len - i;
+}
+
+/*
+ * The literal run of host characters at the end of s[0..len), reduced to
+ * its registrable domain and added to the set (nothing for a public
+ * suffix or less).
+ */
+static void cors_domain_of_run(apr_pool_t *p, const char *s, apr_size_t len,
+                               apr_array_header_t *set)
+{
+    apr_size_t i = len;
+    const char *d;
+    char *run;
+    int ip = 1, dots = 0;
+    apr_size_t k;
+
+    /* going back, a quantifier or an escape ("\\d") ends the run */
+    while (i > 0 && (apr_isalnum(s[i - 1]) || s[i - 1] == '-'
+                     || s[i - 1] == '_' || s[i - 1] == '.')
+           && !cors_escaped(s, i - 1)) {
+        i--;
+    }
+    while (i < len && s[i] == '.') {
+        i++;
+    }
+    if (i == len) {
+        return;
+    }
+    run = apr_pstrmemdup(p, s + i, len - i);
+    for (k = 0; run[k]; k++) {
+        run[k] = apr_tolower(run[k]);
+        if (run[k] == '.') {
+            if (run[k + 1] == '.' || run[k + 1] == '\0') {
+                return;         /* an empty label: not a host name */
+            }
+            dots++;
+        }
+        else if (!apr_isdigit(run[k])) {
+            ip = 0;
+        }
+    }
+    d = cors_registrable_domain(run, ip && dots == 3);
+    if (d && !cors_domains_has(set, d)) {
+        APR_ARRAY_PUSH(set, const char *) = apr_pstrdup(p, d);
+    }
+}
+
+/*
+ * One alternative of a regex: its end anchor and port dropped, a final
+ * group expanded into each of its alternatives (recursively, at most
+ * *budget names in all), and each name's run reduced to its domain.
+ * Returns 0 when the budget ran out.
+ */
+static int cors_domains_expand(apr_pool_t *p, const char *s, apr_size_t len,
+                               apr_array_header_t *set, int *budget)
+{
+    apr_size_t starts[CORS_DOMAINS_MAX], ends[CORS_DOMAINS_MAX];
+    apr_ssize_t g;
+    apr_size_t body;
+    int n, i;
+
+    if (len && s[len - 1] == '$' && !cors_escaped(s, len - 1)) {
+        len--;
+    }
+    len -= cors_port_suffix(s, len);
+    if (len == 0 || s[len - 1] != ')' || cors_escaped(s, len - 1)) {
+        if ((*budget)-- <= 0) {
+            return 0;
+        }
+        cors_domain_of_run(p, s, len, set);
+        return 1;
+    }
+    g = cors_group_start(s, len - 1);
+    if (g < 0) {
+        return 1;
+    }
+    body = g + 1;
+    if (s[body] == '?') {
+        /* (?:...) and named groups hold names; lookarounds do not */
+        if (s[body + 1] == ':') {
+            body += 2;
+        }
+        else if ((s[body + 1] == '<' || s[body + 1] == 'P'
+                  || s[body + 1] == '\'')
+                 && s[body + 2] != '=' && s[body + 2] != '!') {
+            const char *close = memchr(s + body, s[body + 1] == '\''
+                                       ? '\'' : '>', len - 1 - body);
+
+            if (close == NULL) {
+                return 1;
+            }
+            body = close - s + 1;
+        }
+        else {
+            return 1;
+        }
+    }
+    n = cors_alternatives(s, body, len - 1, starts, ends, CORS_DOMAINS_MAX);
+    if (n < 0) {
+        return 0;
+    }
+    for (i = 0; i < n; i++) {
+        char *name = apr_pstrcat(p, apr_pstrmemdup(p, s, g),
+                                 apr_pstrmemdup(p, s + starts[i],
+                                                ends[i] - starts[i]), NULL);
+
+        if (!cors_domains_expand(p, name, strlen(name), set, budget)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+apr_array_header_t *cors_regex_domains(apr_pool_t *p, const char *regex)
+{
+    apr_array_header_t *set = apr_array_make(p, 2, sizeof(const char *));
+    char *s = cors_regex_literal_dots(p, regex);
+    apr_size_t starts[CORS_DOMAINS_MAX], ends[CORS_DOMAINS_MAX];
+    int n, i, budget = CORS_DOMAINS_MAX;
+
+    /* the run of host characters stops at "://" by itself: a host-only
+     * regex is read the same way */
+    n = cors_alternatives(s, 0, strlen(s), starts, ends, CORS_DOMAINS_MAX);
+    for (i = 0; i < n; i++) {
+        if (!cors_domains_expand(p, s + starts[i], ends[i] - starts[i], set,
+                                 &budget)) {
+            n = -1;
+            break;
+        }
+    }
+    if (n < 0) {
+        apr_array_clear(set);   /* too many names to say */
+    }
+    return set;
+}
 
 /*
  * Read the literal host of a regex: runs of letters, digits, "-", "_",

@@ -187,9 +187,32 @@ const char *cors_request_headers_refused(apr_pool_t *p, const char *acrh,
 
 /*
  * Origins that no policy means to allow: a CORSAllowOriginMatch regex
- * that matches one of them allows unrelated sites.
+ * that matches them allows every site.
  */
 extern const char *const cors_canary_origins[];
+
+/*
+ * Trust (docs/mod_cors.html#trust).  The registrable domain of a host in
+ * lower case (eTLD+1, by the public suffix list): the host itself for an
+ * IP address or localhost, NULL for a public suffix.  It may point into
+ * host.
+ */
+const char *cors_registrable_domain(const char *host, int is_ip);
+
+/* Is d (may be NULL) one of the domains? */
+int cors_domains_has(const apr_array_header_t *domains, const char *d);
+
+/*
+ * The domain set of a CORSAllowOriginMatch regex: the registrable domains
+ * its author wrote literally at the end of the host.  The host part of
+ * each top-level alternative is read after "://" (all of it for a
+ * host-only regex) up to the end anchor and an optional port; "\.",
+ * "[.]", "\x2e" and "\056" are dots; a final group of alternatives is
+ * expanded (at most 16 names in all, else the set is empty); the literal
+ * run of host characters at the end of each name gives its registrable
+ * domain, and a public suffix gives none.  Never NULL; may be empty.
+ */
+apr_array_header_t *cors_regex_domains(apr_pool_t *p, const char *regex);
 
 /*
  * Lookalike probes for a CORSAllowOriginMatch regex

@@ -1595,6 +1595,123 @@ static void test_safelisted_headers(void)
     }
 }
 
+/*
+ * The domain set of a regex (docs/mod_cors.html#trust): the manual's
+ * table, the regexes of t/, the red team's, and the corners of the
+ * reading (IP hosts, ports, punycode, alternations, nested groups).
+ * Expected: the domains joined by ",", in the order found.
+ */
+static void test_regex_domains(void)
+{
+    static const struct { const char *re, *want; } rows[] = {
+        /* the manual's table */
+        { "^https://([a-z0-9-]+\\.)*example\\.com$", "example.com" },
+        { "^https://.*myapp\\.(com|net)$", "myapp.com,myapp.net" },
+        { "^https://app\\.example\\.co\\.uk(:\\d+)?$", "example.co.uk" },
+        { "^https://.*example[.]com$", "example.com" },
+        { "^https://[a-z]+\\.github\\.io$", "" },
+        { "^https://.*$", "" },
+        { "https?://[^/]+", "" },
+        /* the red team's */
+        { "^https://.*example(\\.com)$", "example.com" },
+        { "^https://.*example\\x2ecom$", "example.com" },
+        { "^https://.*example\\x2Ecom$", "example.com" },
+        { "^https://.*example\\x{2e}com$", "example.com" },
+        { "^https://.*example\\056com$", "example.com" },
+        { ".+\\.example\\.com", "example.com" },
+        { "^https?://.+[.](com|net|org|io)$", "" },
+        { "^https://.*", "" },
+        /* regexes of t/ */
+        { "^https://pr-[0-9]+\\.preview\\.example\\.com$", "example.com" },
+        { "https://pr-[0-9]+\\.preview\\.example\\.com", "example.com" },
+        { "^https://(www\\.)?example\\.org$", "example.org" },
+        { "^https://[a-z]+\\.example\\.com$", "example.com" },
+        { "^https://alt[0-9]\\.test$", "" },
+        { "^https://app\\.example\\.com$|^https://app\\.example\\.net$",
+          "example.com,example.net" },
+        /* ports */
+        { "^https://app\\.example\\.com:8443$", "example.com" },
+        { "^https://app\\.example\\.com(?::\\d+)?$", "example.com" },
+        { "^https://app\\.example\\.com(:[0-9]{2,5})?$", "example.com" },
+        { "^https://.*myapp\\.(com|net)(:\\d+)?$", "myapp.com,myapp.net" },
+        /* IP hosts and localhost: the host itself */
+        { "^https?://localhost(:\\d+)?$", "localhost" },
+        { "^http://127\\.0\\.0\\.1(:\\d+)?$", "127.0.0.1" },
+        { "^http://192\\.168\\.1\\.\\d+$", "" },
+        { "^http://10\\.0\\.0\\.[0-9]+(:\\d+)?$", "" },
+        /* punycode, case */
+        { "^https://xn--bcher-kva\\.example\\.de$", "example.de" },
+        { "^https://([a-z]+\\.)?xn--bcher-kva\\.de$", "xn--bcher-kva.de" },
+        { "^HTTPS://APP\\.EXAMPLE\\.COM$", "example.com" },
+        /* alternations and groups */
+        { "^https://(a|b)\\.(example\\.com|example\\.org)$",
+          "example.com,example.org" },
+        { "^https://(?:app|api)\\.example\\.com$", "example.com" },
+        { "^https://(a\\.(example\\.com|example\\.org))$",
+          "example.com,example.org" },
+        { "^(https://a\\.example\\.com|https://b\\.example\\.net)$",
+          "example.com,example.net" },
+        { "^https://(?<sub>[a-z]+)\\.example\\.com$", "example.com" },
+        /* only a final group is expanded: here ".com" ends the name */
+        { "^https://(?:[a-z]+\\.)?(?:example|sample)\\.com$", "" },
+        { "^https://(?:[a-z]+\\.)?(?:example\\.com|sample\\.com)$",
+          "example.com,sample.com" },
+        { "^https://example\\.com(?!x)$", "" },
+        { "^https://x\\.(a1|a2|a3|a4|a5|a6|a7|a8|a9|b1|b2|b3|b4|b5|b6|b7|"
+          "b8)\\.com$", "" },
+        /* public suffixes, and what is not a host */
+        { "^https://.*\\.co\\.uk$", "" },
+        { "^https://[a-z0-9-]+\\.s3\\.amazonaws\\.com$", "" },
+        { "^https://(foo|bar)$", "" },
+        { "^https://example\\.com/$", "" },
+        { "^https://.*\\d$", "" },
+        { "^https://app\\dexample\\.com$", "example.com" },
+        { "^https://examples?\\.com$", "" },
+        { "", "" },
+        { "(", "" },
+        { "\\", "" },
+    };
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        apr_array_header_t *set = cors_regex_domains(pool, rows[i].re);
+        const char *got = apr_array_pstrcat(pool, set, ',');
+
+        check(!strcmp(got, rows[i].want), __LINE__,
+              "cors_regex_domains(%s) = \"%s\", not \"%s\"", rows[i].re, got,
+              rows[i].want);
+    }
+}
+
+/* The registrable domain of an origin's host: eTLD+1, the host itself
+ * for an IP address or localhost, none for a public suffix. */
+static void test_registrable_domain(void)
+{
+    static const struct { const char *host; int ip; const char *want; }
+    rows[] = {
+        { "app.example.com", 0, "example.com" },
+        { "example.com", 0, "example.com" },
+        { "a.b.example.co.uk", 0, "example.co.uk" },
+        { "evilmyapp.com", 0, "evilmyapp.com" },
+        { "a.github.io", 0, "a.github.io" },
+        { "github.io", 0, NULL },
+        { "com", 0, NULL },
+        { "localhost", 0, "localhost" },
+        { "127.0.0.1", 1, "127.0.0.1" },
+        { "[::1]", 1, "[::1]" },
+    };
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        const char *got = cors_registrable_domain(rows[i].host, rows[i].ip);
+
+        check(rows[i].want ? got && !strcmp(got, rows[i].want) : got == NULL,
+              __LINE__, "cors_registrable_domain(%s) = %s, not %s",
+              rows[i].host, got ? got : "NULL",
+              rows[i].want ? rows[i].want : "NULL");
+    }
+}
+
 /* A counter goes past 2^32 without wrapping, and prints whole. */
 static void test_counter(void)
 {
@@ -1635,6 +1752,8 @@ int main(void)
     test_counter();
     test_forbidden_headers();
     test_safelisted_headers();
+    test_regex_domains();
+    test_registrable_domain();
 
     apr_pool_destroy(pool);
     apr_terminate();
