@@ -248,9 +248,10 @@ static const char *cors_directive_begin(cmd_parms *cmd, void *dconf,
         /* the command table's usage text ends with the example */
         const char *eg = strstr(cmd->cmd->errmsg, "e.g. ");
 
-        return apr_psprintf(cmd->pool, "%s: '%s' contains a comma: separate "
+        return apr_psprintf(cmd->pool, "%s: %s contains a comma: separate "
                             "values with spaces, not commas, e.g. %s %s.",
-                            cmd->cmd->name, arg, cmd->cmd->name,
+                            cmd->cmd->name, cors_quote(cmd->pool, arg, 0),
+                            cmd->cmd->name,
                             eg ? eg + 5 : "");
     }
     return NULL;
@@ -266,8 +267,9 @@ static const char *cors_on_off(cmd_parms *cmd, const char *arg, int *flag)
         *flag = 0;
     }
     else {
-        return apr_psprintf(cmd->pool, "%s: '%s' is not On or Off; write "
-                            "%s On or %s Off.", cmd->cmd->name, arg,
+        return apr_psprintf(cmd->pool, "%s: %s is not On or Off; write "
+                            "%s On or %s Off.", cmd->cmd->name,
+                            cors_quote(cmd->pool, arg, 0),
                             cmd->cmd->name, cmd->cmd->name);
     }
     return NULL;
@@ -358,41 +360,11 @@ static void cors_warn_http_credentials(cmd_parms *cmd,
     }
 }
 
-/*
- * The combinations that would hand credentials to every origin, or open
- * the private network to every site, when set in one section.  Called
- * after each directive that takes part, so the order of lines within a
- * section does not matter.
- */
-static const char *cors_check_section(cmd_parms *cmd,
-                                      const cors_dir_conf *conf)
+/* CORSExposeHeaders * means a header named "*" with credentials. */
+static const char *cors_check_expose(cmd_parms *cmd,
+                                     const cors_dir_conf *conf)
 {
-    const cors_origins *o = conf->origins;
-    const char *clash = NULL;
-
-    if (o && o->any && conf->private_network
-        && conf->private_network->value) {
-        return apr_psprintf(cmd->pool, "%s: CORSAllowPrivateNetwork On "
-                            "cannot be combined with CORSAllowOrigin * in "
-                            "one section: any site could reach the private "
-                            "network; list the origins that may reach it "
-                            "instead, e.g. CORSAllowOrigin "
-                            "https://app.example.com.", cmd->cmd->name);
-    }
-    if (!cors_credentials_on(conf)) {
-        return NULL;
-    }
-    if (o && o->unsafe) {
-        clash = o->unsafe;
-    }
-    if (clash) {
-        return apr_psprintf(cmd->pool, "%s: CORSAllowCredentials On cannot "
-                            "be combined with %s in one section: list the "
-                            "origins that may send credentials, e.g. "
-                            "CORSAllowOrigin https://app.example.com.",
-                            cmd->cmd->name, clash);
-    }
-    if (conf->expose && conf->expose->star) {
+    if (cors_credentials_on(conf) && conf->expose && conf->expose->star) {
         return apr_psprintf(cmd->pool, "%s: CORSAllowCredentials On cannot "
                             "be combined with CORSExposeHeaders * in one "
                             "section: browsers read * as a header name when "
@@ -404,11 +376,53 @@ static const char *cors_check_section(cmd_parms *cmd,
     return NULL;
 }
 
+/*
+ * The combinations that would hand credentials or the private network to
+ * origins that can never be trusted (docs/mod_cors.html#trust), when set
+ * in one section.  Called after each directive that takes part, so the
+ * order of lines within a section does not matter.
+ */
+static const char *cors_check_section(cmd_parms *cmd, cors_dir_conf *conf)
+{
+    cors_origins *o = conf->origins;
+    const char *fix;
+
+    if (o && o->unsafe && conf->protect
+        && conf->protect->value != CORS_PROTECT_OFF && o->unsafe_fix
+        && !o->protect_warned) {
+        o->protect_warned = 1;
+        cors_warn(cmd, apr_psprintf(cmd->pool, "cross-origin protection "
+                  "trusts none of the origins of %s; %s.", o->unsafe,
+                  o->unsafe_fix));
+    }
+    if (o == NULL || o->unsafe == NULL) {
+        return cors_check_expose(cmd, conf);
+    }
+    fix = o->unsafe_fix ? o->unsafe_fix
+          : "list the origins to trust instead, e.g. CORSAllowOrigin "
+            "https://app.example.com";
+    if (conf->private_network && conf->private_network->value) {
+        return apr_psprintf(cmd->pool, "%s: CORSAllowPrivateNetwork On "
+                            "cannot be combined with %s in one section: "
+                            "a site that is not trusted could reach the "
+                            "private network; %s.", cmd->cmd->name,
+                            o->unsafe, fix);
+    }
+    if (cors_credentials_on(conf)) {
+        return apr_psprintf(cmd->pool, "%s: CORSAllowCredentials On cannot "
+                            "be combined with %s in one section: its "
+                            "origins can never be trusted with "
+                            "credentials; %s.", cmd->cmd->name, o->unsafe,
+                            fix);
+    }
+    return cors_check_expose(cmd, conf);
+}
+
 static const char *cors_conflict(cmd_parms *cmd, const char *arg)
 {
-    return apr_psprintf(cmd->pool, "%s: '%s' cannot be combined with other "
-                        "origins or CORSAllowOriginMatch in one section",
-                        cmd->cmd->name, arg);
+    return apr_psprintf(cmd->pool, "%s: \"%s\" cannot be combined with "
+                        "other origins or CORSAllowOriginMatch in one "
+                        "section.", cmd->cmd->name, arg);
 }
 
 static const char *cors_set_origin(cmd_parms *cmd, void *dconf,
@@ -453,7 +467,7 @@ static const char *cors_set_origin(cmd_parms *cmd, void *dconf,
             o->unsafe = "CORSAllowOrigin null (any page can send it)";
         }
         if (!cors_credentials_on(conf)) {
-            cors_warn(cmd, "'null' is the origin of sandboxed frames, "
+            cors_warn(cmd, "\"null\" is the origin of sandboxed frames, "
                       "data: URLs and local files: any page can send it");
         }
         return cors_check_section(cmd, conf);
@@ -461,8 +475,9 @@ static const char *cors_set_origin(cmd_parms *cmd, void *dconf,
 
     err = cors_pattern_parse(cmd->pool, arg, &pat);
     if (err) {
-        return apr_psprintf(cmd->pool, "%s: invalid origin '%s': %s",
-                            cmd->cmd->name, arg, err);
+        return apr_psprintf(cmd->pool, "%s: invalid origin %s: %s.",
+                            cmd->cmd->name, cors_quote(cmd->pool, arg, 0),
+                            err);
     }
     APR_ARRAY_PUSH(o->patterns, cors_pattern) = pat;
     o->allows = 1;
@@ -476,7 +491,7 @@ static const char *cors_set_origin(cmd_parms *cmd, void *dconf,
                                      pat.host + 1);
         }
         if (!cors_credentials_on(conf)) {
-            cors_warn(cmd, apr_psprintf(cmd->pool, "'%s' allows every site "
+            cors_warn(cmd, apr_psprintf(cmd->pool, "\"%s\" allows every site "
                       "under the public suffix %s", arg, pat.host + 1));
         }
     }
@@ -519,9 +534,10 @@ static const char *cors_regex_error(cmd_parms *cmd, const char *arg)
 
     if (re == NULL) {
         pcre2_get_error_message(code, msg, sizeof(msg));
-        return apr_psprintf(cmd->pool, "%s: regex '%s' does not compile: "
-                            "%s at offset %d", cmd->cmd->name, arg,
-                            (const char *)msg, (int)offset);
+        return apr_psprintf(cmd->pool, "%s: regex %s does not compile: "
+                            "%s at offset %d.", cmd->cmd->name,
+                            cors_quote(cmd->pool, arg, 0), (const char *)msg,
+                            (int)offset);
     }
     pcre2_code_free(re);
 #elif defined(CORS_HAVE_PCRE1)
@@ -530,56 +546,100 @@ static const char *cors_regex_error(cmd_parms *cmd, const char *arg)
     pcre *re = pcre_compile(arg, PCRE_CASELESS, &msg, &offset, NULL);
 
     if (re == NULL) {
-        return apr_psprintf(cmd->pool, "%s: regex '%s' does not compile: "
-                            "%s at offset %d", cmd->cmd->name, arg, msg,
-                            offset);
+        return apr_psprintf(cmd->pool, "%s: regex %s does not compile: "
+                            "%s at offset %d.", cmd->cmd->name,
+                            cors_quote(cmd->pool, arg, 0), msg, offset);
     }
     pcre_free(re);
 #endif
-    return apr_psprintf(cmd->pool, "%s: regex '%s' does not compile (a "
+    return apr_psprintf(cmd->pool, "%s: regex %s does not compile (a "
                         "start-of-pattern option such as (*UTF) cannot be "
-                        "used either)", cmd->cmd->name, arg);
+                        "used either).", cmd->cmd->name,
+                        cors_quote(cmd->pool, arg, 0));
 }
 
+/* The fix a message about a regex's trust gives. */
+#define CORS_NAME_THE_DOMAIN "name the domain literally, e.g. " \
+    "^https://([a-z0-9-]+\\.)*example\\.com$, or list the origins"
+
 /*
- * Probe a regex with origins no policy means to allow: unrelated sites
- * (it would then allow every site) and lookalikes of the host it names.
- * Returns why it must never get credentials, or NULL.
+ * What a regex's text says about the origins it lets in: one that
+ * matches the canaries allows every site, one that names no domain
+ * literally has no origin to trust (docs/mod_cors.html#trust).  Returns
+ * why none of its origins can be trusted, or NULL.  Lookalike probes and
+ * a missing "://" give warnings: they no longer decide trust.
  */
-static const char *cors_probe_regex(cmd_parms *cmd, const cors_regex *cr)
+static const char *cors_judge_regex(cmd_parms *cmd, cors_regex *cr)
 {
     apr_array_header_t *probes;
-    const char *host, *why;
+    const char *host, *why = NULL;
     int i, limited;
 
+    cr->domains = cors_regex_domains(cmd->pool, cr->text);
     for (i = 0; cors_canary_origins[i]; i++) {
         if (cors_regex_matches(cr->re, cors_canary_origins[i], &limited)) {
+            cr->any = 1;
+            cors_warn(cmd, apr_psprintf(cmd->pool, "regex %s allows every "
+                      "site (it matches %s); use CORSAllowOrigin * if that "
+                      "is meant.", cors_quote(cmd->pool, cr->text, 0),
+                      cors_canary_origins[i]));
             return apr_psprintf(cmd->pool, "CORSAllowOriginMatch %s (it "
-                                "matches the unrelated origin %s, so it "
-                                "allows any site)", cr->text,
-                                cors_canary_origins[i]);
+                                "allows every site)",
+                                cors_quote(cmd->pool, cr->text, 0));
         }
     }
-    why = cors_regex_probes(cmd->pool, cr->text, &host, &probes);
-    if (why) {
-        cors_warn(cmd, apr_psprintf(cmd->pool, "regex '%s' is not probed "
-                  "for lookalike origins: %s%s", cr->text, why,
-                  strstr(cr->text, "://") ? ""
-                  : " (it is matched against the whole "
-                    "scheme://host[:port], so a host-only regex never "
-                    "matches)"));
-        return NULL;
+    if (cr->domains->nelts == 0) {
+        why = apr_psprintf(cmd->pool, "CORSAllowOriginMatch %s (it names "
+                           "no domain literally)",
+                           cors_quote(cmd->pool, cr->text, 0));
+    }
+    if (!strstr(cr->text, "://")) {
+        const char *http = NULL;
+
+        for (i = 0; !http && i < cr->domains->nelts; i++) {
+            const char *d = APR_ARRAY_IDX(cr->domains, i, const char *);
+            const char *evil = apr_pstrcat(cmd->pool, "http://evil.", d,
+                                           NULL);
+
+            if (cors_regex_matches(cr->re, evil, &limited)) {
+                http = evil;
+            }
+        }
+        cors_warn(cmd, apr_psprintf(cmd->pool, "regex \"%s\" has no "
+                  "\"://\": it is matched against the whole "
+                  "scheme://host[:port]%s%s; write the scheme, e.g. "
+                  "^https://([a-z0-9-]+\\.)*example\\.com$.", cr->text,
+                  http ? ", so it matches http:// origins such as " : "",
+                  http ? http : ""));
+        return why;
+    }
+    if (cors_regex_probes(cmd->pool, cr->text, &host, &probes)) {
+        return why;
     }
     for (i = 0; i < probes->nelts; i++) {
         const char *probe = APR_ARRAY_IDX(probes, i, const char *);
+        cors_origin o;
+        const char *d;
+        char lower[CORS_ORIGIN_MAX + 1];
 
-        if (cors_regex_matches(cr->re, probe, &limited)) {
-            return apr_psprintf(cmd->pool, "CORSAllowOriginMatch %s (it "
-                                "lets the lookalike origin %s through)",
-                                cr->text, probe);
+        if (!cors_regex_matches(cr->re, probe, &limited)
+            || !cors_origin_parse(probe, strlen(probe), &o)) {
+            continue;
         }
+        apr_cpystrn(lower, o.host, o.host_len + 1);
+        ap_str_tolower(lower);
+        d = cors_registrable_domain(lower, o.host_is_ip);
+        cors_warn(cmd, apr_psprintf(cmd->pool, "regex \"%s\" also matches "
+                  "the lookalike origin %s, whose pages can then read "
+                  "responses%s; anchor the host and escape its dots, e.g. "
+                  "^https://([a-z0-9-]+\\.)*example\\.com$.", cr->text,
+                  probe, cors_domains_has(cr->domains, d) ? ""
+                  : " (it gets no credentials, private network access or "
+                    "cross-origin protection's trust: its registrable domain "
+                    "is not in the regex's domain set)"));
+        break;
     }
-    return NULL;
+    return why;
 }
 
 static const char *cors_set_origin_match(cmd_parms *cmd, void *dconf,
@@ -615,19 +675,10 @@ static const char *cors_set_origin_match(cmd_parms *cmd, void *dconf,
     }
     o->allows = 1;
     cors_origins_text(cmd, o, arg);
-    if (!strstr(arg, "://")) {
-        cors_warn(cmd, apr_psprintf(cmd->pool, "regex '%s' has no '://': "
-                  "it is matched against the whole scheme://host[:port], "
-                  "so a host-only regex never matches", arg));
-    }
-    cr->unsafe = cors_probe_regex(cmd, cr);
-    if (cr->unsafe) {
-        if (!o->unsafe) {
-            o->unsafe = cr->unsafe;
-        }
-        if (!cors_credentials_on(conf) && strstr(cr->unsafe, "lookalike")) {
-            cors_warn(cmd, cr->unsafe);
-        }
+    cr->unsafe = cors_judge_regex(cmd, cr);
+    if (cr->unsafe && !o->unsafe) {
+        o->unsafe = cr->unsafe;
+        o->unsafe_fix = cr->any ? NULL : CORS_NAME_THE_DOMAIN;
     }
     return cors_check_section(cmd, conf);
 }
@@ -654,14 +705,14 @@ static void cors_warn_beside_star(cmd_parms *cmd, const cors_dir_conf *conf,
     }
     list->star_warned = 1;
     cors_warn(cmd, apr_psprintf(cmd->pool, slot == &conf->expose
-              ? "'%s' beside * matters only for requests with credentials, "
+              ? "\"%s\" beside * matters only for requests with credentials, "
                 "where browsers read * as a header name; without "
                 "credentials * exposes every header."
               : slot == &conf->headers
-              ? "'%s' beside * has no effect: * allows every header but "
+              ? "\"%s\" beside * has no effect: * allows every header but "
                 "Authorization; write CORSAllowHeaders * alone, or "
                 "CORSAllowHeaders * Authorization."
-              : "'%s' beside * has no effect: * allows every method; write "
+              : "\"%s\" beside * has no effect: * allows every method; write "
                 "CORSAllowMethods * alone.", name));
 }
 
@@ -685,18 +736,18 @@ static const char *cors_list_add(cmd_parms *cmd, cors_dir_conf *conf,
         list->star = 1;
     }
     else if (!cors_is_token(arg, strlen(arg))) {
-        return apr_psprintf(cmd->pool, "%s: '%s' is not a valid %s name",
-                            cmd->cmd->name, arg,
+        return apr_psprintf(cmd->pool, "%s: %s is not a valid %s name.",
+                            cmd->cmd->name, cors_quote(cmd->pool, arg, 0),
                             methods ? "method" : "header");
     }
     else if (!methods) {
         if (slot == &conf->headers && cors_header_is_forbidden(arg)) {
-            cors_warn(cmd, apr_psprintf(cmd->pool, "'%s' is a forbidden "
+            cors_warn(cmd, apr_psprintf(cmd->pool, "\"%s\" is a forbidden "
                       "request header: a page can never set it, so listing "
                       "it has no effect; remove it.", arg));
         }
         else if (slot == &conf->headers && cors_header_is_safelisted(arg)) {
-            cors_warn(cmd, apr_psprintf(cmd->pool, "'%s' is a CORS-"
+            cors_warn(cmd, apr_psprintf(cmd->pool, "\"%s\" is a CORS-"
                       "safelisted request header: browsers send it without "
                       "a preflight unless its value is unusually long or "
                       "holds unusual characters; list it only for such "
@@ -705,13 +756,13 @@ static const char *cors_list_add(cmd_parms *cmd, cors_dir_conf *conf,
         cors_names_add(list->names, arg);
     }
     else if (cors_method_is_forbidden(arg)) {
-        return apr_psprintf(cmd->pool, "%s: '%s' is a forbidden method: "
-                            "browsers never send it cross-origin",
+        return apr_psprintf(cmd->pool, "%s: \"%s\" is a forbidden method: "
+                            "browsers never send it cross-origin.",
                             cmd->cmd->name, arg);
     }
     else if (!cors_method_listed(list->names, cors_method_normalize(arg))) {
         if (!strcmp(cors_method_normalize(arg), "OPTIONS")) {
-            cors_warn(cmd, "'OPTIONS' is needed only where pages send "
+            cors_warn(cmd, "\"OPTIONS\" is needed only where pages send "
                       "OPTIONS requests themselves: preflights need no "
                       "listing (the module answers them).");
         }
@@ -795,8 +846,10 @@ static const char *cors_set_max_age(cmd_parms *cmd, void *dconf,
     }
     if (len == 0 || len > 5 || strspn(arg, "0123456789") != len
         || atoi(arg) > 86400) {
-        return apr_psprintf(cmd->pool, "%s: '%s' is not a whole number of "
-                            "seconds from 0 to 86400", cmd->cmd->name, arg);
+        return apr_psprintf(cmd->pool, "%s: %s is not a whole number of "
+                            "seconds from 0 to 86400; write e.g. %s 600.",
+                            cmd->cmd->name, cors_quote(cmd->pool, arg, 0),
+                            cmd->cmd->name);
     }
     seconds = atoi(arg);
     if (seconds > 7200) {
@@ -833,8 +886,10 @@ static const char *cors_set_preflight_status(cmd_parms *cmd, void *dconf,
         return err;
     }
     if (strcmp(arg, "204") && strcmp(arg, "200")) {
-        return apr_psprintf(cmd->pool, "%s: '%s' is not 204 or 200",
-                            cmd->cmd->name, arg);
+        return apr_psprintf(cmd->pool, "%s: %s is not 204 or 200; write "
+                            "%s 204 or %s 200.", cmd->cmd->name,
+                            cors_quote(cmd->pool, arg, 0), cmd->cmd->name,
+                            cmd->cmd->name);
     }
     conf->preflight_status = cors_value_make(cmd, atoi(arg), arg);
     return NULL;
@@ -860,12 +915,27 @@ static const char *cors_set_protection(cmd_parms *cmd, void *dconf,
         mode = CORS_PROTECT_REPORT;
     }
     else {
-        return apr_psprintf(cmd->pool, "%s: '%s' is not On, Off or "
+        return apr_psprintf(cmd->pool, "%s: %s is not On, Off or "
                             "ReportOnly; write one of them.", cmd->cmd->name,
-                            arg);
+                            cors_quote(cmd->pool, arg, 0));
     }
     conf->protect = cors_value_make(cmd, mode, mode == CORS_PROTECT_ON ? "On"
                                     : mode ? "ReportOnly" : "Off");
+    return cors_check_section(cmd, conf);
+}
+
+/* Not in .htaccess: a tenant must not see other tenants' policies. */
+static const char *cors_set_status(cmd_parms *cmd, void *dconf,
+                                   const char *arg)
+{
+    cors_dir_conf *conf = dconf;
+    const char *err = cors_directive_begin(cmd, dconf, NULL);
+    int flag = 0;
+
+    if (err || (err = cors_on_off(cmd, arg, &flag))) {
+        return err;
+    }
+    conf->status = cors_value_make(cmd, flag, flag ? "On" : "Off");
     return NULL;
 }
 
@@ -898,6 +968,9 @@ const command_rec cors_cmds[] =
     AP_INIT_TAKE1("CORSCrossOriginProtection", cors_set_protection, NULL,
                   OR_FILEINFO, "On, Off or ReportOnly: refuse cross-site "
                   "unsafe requests before they reach the application"),
+    AP_INIT_TAKE1("CORSStatus", cors_set_status, NULL,
+                  RSRC_CONF | ACCESS_CONF, "On to let SetHandler cors-status "
+                  "serve the counters and the policy checker here"),
     {NULL}
 };
 

@@ -20,6 +20,7 @@
  * Calls cors_config (cors_regex_matches) and cors_match.
  */
 
+#include "apr_lib.h"
 #include "apr_strings.h"
 
 #include "httpd.h"
@@ -36,13 +37,18 @@
     "Origin,Access-Control-Request-Method,Access-Control-Request-Headers"
 #define CORS_PROTECT_VARY "Origin,Sec-Fetch-Site"
 
+/* What cross-origin protection lets through (docs/mod_cors.html#protection),
+ * for the log line and the checker. */
+#define CORS_PROTECT_ALLOWS "unsafe requests from the same origin, from " \
+    "the section's trusted origins and from clients that are not browsers"
+
 /* What a section's origin set says about one Origin value. */
 enum {
     CORS_ORIGIN_MALFORMED,      /* not one serialized origin */
     CORS_ORIGIN_DENIED,
-    CORS_ORIGIN_ALLOWED,
-    CORS_ORIGIN_UNSAFE          /* allowed only by a pattern that must
-                                 * never get credentials */
+    CORS_ORIGIN_ALLOWED,        /* and trusted, where trust was asked */
+    CORS_ORIGIN_UNTRUSTED       /* allowed, but not trusted
+                                 * (docs/mod_cors.html#trust) */
 };
 
 const char *const cors_field_names[CORS_NFIELDS] = {
@@ -62,7 +68,6 @@ const char *const cors_note_names[CORS_NNOTES] = {
     "preflight:denied:malformed-origin",
     "preflight:denied:method",
     "preflight:denied:headers",
-    "preflight:denied:private-network",
     "preflight:unanswered",
     "actual:allowed",
     "actual:any",
@@ -73,18 +78,41 @@ const char *const cors_note_names[CORS_NNOTES] = {
 };
 
 /*
- * How the origin set judges an Origin value.  The syntax check comes
- * before any "*." pattern or regex, so they never see a value a browser
- * would not send; the exact-origin hash is looked up first because a
- * value found there is valid by construction.  Patterns that may get
- * credentials are tried before those that may not.  "*" is the caller's.
+ * Does a regex's match trust the origin: is the registrable domain of its
+ * host in the regex's domain set?  Only here does a request pay for the
+ * public suffix list.
+ */
+static int cors_regex_trusts(const cors_regex *cr, const cors_origin *o)
+{
+    char host[CORS_ORIGIN_MAX + 1];
+    apr_size_t i;
+
+    if (cr->unsafe) {
+        return 0;
+    }
+    for (i = 0; i < o->host_len; i++) {
+        host[i] = apr_tolower(o->host[i]);
+    }
+    host[i] = '\0';
+    return cors_domains_has(cr->domains,
+                            cors_registrable_domain(host, o->host_is_ip));
+}
+
+/*
+ * How the origin set judges an Origin value; with need_trust, whether it
+ * is trusted too (a regex match is then checked against its domain set).
+ * The syntax check comes before any "*." pattern or regex, so they never
+ * see a value a browser would not send; the exact-origin hash is looked
+ * up first because a value found there is valid by construction.  "*" is
+ * the caller's.
  */
 static int cors_judge_origin(const cors_origins *o, const char *origin,
-                             cors_decision *d)
+                             int need_trust, cors_decision *d)
 {
     apr_size_t len = strlen(origin);
     cors_origin parsed;
-    int i, unsafe = 0, limited;
+    const cors_regex *first = NULL;
+    int i, untrusted = 0, limited;
 
     if (cors_set_match_exact(o->set, origin, len)) {
         return CORS_ORIGIN_ALLOWED;
@@ -94,29 +122,31 @@ static int cors_judge_origin(const cors_origins *o, const char *origin,
     }
     if (parsed.is_null) {
         /* regexes never see "null": only CORSAllowOrigin null allows it */
-        return o->null ? CORS_ORIGIN_UNSAFE : CORS_ORIGIN_DENIED;
+        return o->null ? CORS_ORIGIN_UNTRUSTED : CORS_ORIGIN_DENIED;
     }
     if (cors_set_match(o->set, &parsed)) {
         return CORS_ORIGIN_ALLOWED;
     }
-    unsafe = cors_set_match(o->suffix_set, &parsed);
+    untrusted = cors_set_match(o->suffix_set, &parsed);
     for (i = 0; i < o->regexes->nelts; i++) {
         const cors_regex *cr = &APR_ARRAY_IDX(o->regexes, i, cors_regex);
 
-        if (cr->unsafe && unsafe) {
-            continue;
+        if (untrusted && (cr->unsafe || !need_trust)) {
+            continue;           /* it could add nothing */
         }
         if (cors_regex_matches(cr->re, origin, &limited)) {
-            if (!cr->unsafe) {
+            if (!need_trust || cors_regex_trusts(cr, &parsed)) {
                 return CORS_ORIGIN_ALLOWED;
             }
-            unsafe = 1;
+            first = untrusted ? first : cr;
+            untrusted = 1;
         }
         else if (limited) {
             d->limited = cr;    /* the caller logs it */
         }
     }
-    return unsafe ? CORS_ORIGIN_UNSAFE : CORS_ORIGIN_DENIED;
+    d->untrusted = first;       /* the caller logs it */
+    return untrusted ? CORS_ORIGIN_UNTRUSTED : CORS_ORIGIN_DENIED;
 }
 
 /*
@@ -136,11 +166,11 @@ static const char *cors_protect_refuses(const cors_dir_conf *conf,
         && !in->websocket) {
         return NULL;
     }
+    /* step 2: an origin the section allows and trusts */
     if (o && cors_has_origins(conf) && strcmp(o, "null")
         && !conf->origins->any) {
-        *verdict = cors_judge_origin(conf->origins, o, d);
-        if (*verdict == CORS_ORIGIN_ALLOWED
-            || *verdict == CORS_ORIGIN_UNSAFE) {
+        *verdict = cors_judge_origin(conf->origins, o, 1, d);
+        if (*verdict == CORS_ORIGIN_ALLOWED) {
             return NULL;
         }
     }
@@ -173,25 +203,27 @@ static const char *cors_protect_refuses(const cors_dir_conf *conf,
 
 /*
  * The Access-Control-Allow-Origin value, or NULL; *malformed tells the
- * two reasons for NULL apart.  *verdict is the origin's judgement when
- * cross-origin protection has made it already (else -1).
+ * two reasons for NULL apart.  verdict is the origin's judgement when
+ * cross-origin protection has made it already (else -1); need_trust asks
+ * for trust (credentials, private network access), and *untrusted says
+ * it was not given.
  */
 static const char *cors_allow_origin(const cors_dir_conf *conf,
                                      const char *origin, int verdict,
-                                     int *unsafe, int *malformed,
-                                     cors_decision *d)
+                                     int need_trust, int *untrusted,
+                                     int *malformed, cors_decision *d)
 {
     int v = verdict;
 
     if (conf->origins->any) {
-        *unsafe = 1;
+        *untrusted = 1;
         return "*";
     }
     if (v < 0) {
-        v = cors_judge_origin(conf->origins, origin, d);
+        v = cors_judge_origin(conf->origins, origin, need_trust, d);
     }
-    *unsafe = v == CORS_ORIGIN_UNSAFE;
-    if (v == CORS_ORIGIN_ALLOWED || v == CORS_ORIGIN_UNSAFE) {
+    *untrusted = v == CORS_ORIGIN_UNTRUSTED;
+    if (v == CORS_ORIGIN_ALLOWED || v == CORS_ORIGIN_UNTRUSTED) {
         return origin;
     }
     *malformed = v == CORS_ORIGIN_MALFORMED;
@@ -199,17 +231,19 @@ static const char *cors_allow_origin(const cors_dir_conf *conf,
 }
 
 /*
- * Credentials are never granted beside "*", "null", a public suffix or a
- * regex that fails probing, even when they meet through inheritance.
+ * Credentials go to trusted origins only: never beside "*", "null", a
+ * public suffix, or to a regex's match outside its domain set, wherever
+ * the directives were set (docs/mod_cors.html#trust).
  */
-static int cors_credentials(const cors_dir_conf *conf, int unsafe,
+static int cors_credentials(const cors_dir_conf *conf, int untrusted,
                             cors_decision *d)
 {
     if (!cors_credentials_on(conf)) {
         return 0;
     }
-    if (unsafe) {
-        d->withheld = conf->origins->unsafe;
+    if (untrusted) {
+        /* a regex's match is the caller's to name */
+        d->withheld = d->untrusted ? NULL : conf->origins->unsafe;
         return 0;
     }
     return 1;
@@ -230,14 +264,20 @@ static void cors_decide_preflight(apr_pool_t *p, const cors_dir_conf *conf,
     const cors_list *methods = conf->methods, *headers = conf->headers;
     const char *method = in->acrm, *acrh = in->acrh, *bad;
     apr_size_t badlen;
-    int credentials, unsafe = 0, malformed = 0;
+    int credentials, untrusted = 0, malformed = 0;
+    /* Chrome 104-137 asked, mostly in a warning-only mode: the answer
+     * never fails the preflight (docs/mod_cors.html#private-network) */
+    int pna = in->acrpn && !strcmp(in->acrpn, "true");
+    int pna_on = conf->private_network && conf->private_network->value;
 
     d->vary = CORS_PREFLIGHT_VARY;
     d->nfields = CORS_NFIELDS;
     cors_decided_by(d, "CORSAllowOrigin", &conf->origins->where,
                     conf->origins->text);
     d->field[CORS_ACAO] = cors_allow_origin(conf, in->origin, verdict,
-                                            &unsafe, &malformed, d);
+                                            cors_credentials_on(conf)
+                                            || (pna && pna_on),
+                                            &untrusted, &malformed, d);
     if (d->field[CORS_ACAO] == NULL) {
         d->note = malformed ? CORS_NOTE_PREFLIGHT_MALFORMED
                             : CORS_NOTE_PREFLIGHT_ORIGIN;
@@ -254,7 +294,7 @@ static void cors_decide_preflight(apr_pool_t *p, const cors_dir_conf *conf,
         d->offending = method;
         cors_decided_by(d, "CORSAllowMethods", methods ? &methods->where
                         : NULL, methods ? methods->value
-                        : "GET, HEAD and POST only (not set)");
+                        : "GET, HEAD and POST only");
         goto denied;
     }
     if (acrh && !cors_request_headers_allowed(acrh, strlen(acrh),
@@ -270,22 +310,24 @@ static void cors_decide_preflight(apr_pool_t *p, const cors_dir_conf *conf,
                                                     200);
         cors_decided_by(d, "CORSAllowHeaders", headers ? &headers->where
                         : NULL, headers ? headers->value
-                        : "the CORS-safelisted headers only (not set)");
+                        : "the CORS-safelisted headers only");
         goto denied;
     }
-    if (in->acrpn && !strcmp(in->acrpn, "true")) {
-        if (!conf->private_network || !conf->private_network->value) {
-            d->note = CORS_NOTE_PREFLIGHT_PNA;
-            cors_decided_by(d, "CORSAllowPrivateNetwork",
-                            conf->private_network
-                            ? &conf->private_network->where : NULL, "Off");
-            goto denied;
+    if (pna) {
+        if (!pna_on) {
+            d->pna_refused = "CORSAllowPrivateNetwork is not On here";
         }
-        d->field[CORS_ACAPN] = "true";
+        else if (untrusted) {
+            d->pna_refused = "the origin is not trusted "
+                             "(docs/mod_cors.html#trust)";
+        }
+        else {
+            d->field[CORS_ACAPN] = "true";
+        }
     }
 
     /* With credentials, browsers read "*" as a name: echo the request. */
-    credentials = cors_credentials(conf, unsafe, d);
+    credentials = cors_credentials(conf, untrusted, d);
     d->field[CORS_ACAC] = credentials ? "true" : NULL;
     if (methods) {
         d->field[CORS_ACAM] = methods->star && credentials ? method
@@ -307,7 +349,7 @@ static void cors_decide_actual(const cors_dir_conf *conf,
                                const cors_input *in, int verdict,
                                cors_decision *d)
 {
-    int unsafe = 0, malformed = 0;
+    int untrusted = 0, malformed = 0;
 
     d->nfields = CORS_NACTUAL;
     cors_decided_by(d, "CORSAllowOrigin", &conf->origins->where,
@@ -324,10 +366,12 @@ static void cors_decide_actual(const cors_dir_conf *conf,
         d->vary = "Origin";
         if (in->origin) {
             d->field[CORS_ACAO] = cors_allow_origin(conf, in->origin,
-                                                    verdict, &unsafe,
-                                                    &malformed, d);
+                                                    verdict,
+                                                    cors_credentials_on(conf),
+                                                    &untrusted, &malformed,
+                                                    d);
         }
-        if (d->field[CORS_ACAO] && cors_credentials(conf, unsafe, d)) {
+        if (d->field[CORS_ACAO] && cors_credentials(conf, untrusted, d)) {
             d->field[CORS_ACAC] = "true";
         }
         d->note = d->field[CORS_ACAO] ? CORS_NOTE_ACTUAL_ALLOWED
@@ -343,6 +387,36 @@ static void cors_decide_actual(const cors_dir_conf *conf,
 }
 
 /*
+ * Cross-origin protection's part of a decision: 1 when it refuses (d is
+ * complete), else 0, with *report set when ReportOnly lets a refusal
+ * through.  *verdict keeps the origin's judgement for what follows.
+ */
+static int cors_protect(const cors_dir_conf *conf, const cors_input *in,
+                        int *verdict, int *report, cors_decision *d)
+{
+    const char *why;
+
+    /* httpd's own answer (a 400, a Redirect) reached no handler: nothing
+     * for cross-origin protection to stop */
+    if (!conf->protect || conf->protect->value == CORS_PROTECT_OFF
+        || in->unanswered
+        || (why = cors_protect_refuses(conf, in, verdict, d)) == NULL) {
+        return 0;
+    }
+    d->offending = why;
+    cors_decided_by(d, "CORSCrossOriginProtection", &conf->protect->where,
+                    CORS_PROTECT_ALLOWS);
+    if (conf->protect->value == CORS_PROTECT_REPORT) {
+        *report = 1;
+        return 0;
+    }
+    d->note = CORS_NOTE_PROTECT_REFUSED;
+    d->refused = d->write = 1;
+    d->vary = CORS_PROTECT_VARY;
+    return 1;
+}
+
+/*
  * The one decision for a request, for real requests and the policy
  * checker alike.  d->note stays CORS_NOTE_UNSET where the module does
  * nothing.
@@ -354,24 +428,9 @@ void cors_decide(apr_pool_t *p, const cors_dir_conf *conf,
 
     memset(d, 0, sizeof(*d));
     d->note = CORS_NOTE_UNSET;
-    /* httpd's own answer (a 400, a Redirect) reached no handler: nothing
-     * for cross-origin protection to stop */
-    if (conf->protect && conf->protect->value != CORS_PROTECT_OFF
-        && !in->unanswered) {
-        const char *why = cors_protect_refuses(conf, in, &verdict, d);
-
-        if (why) {
-            d->offending = why;
-            cors_decided_by(d, "CORSCrossOriginProtection",
-                            &conf->protect->where, conf->protect->text);
-            if (conf->protect->value == CORS_PROTECT_ON) {
-                d->note = CORS_NOTE_PROTECT_REFUSED;
-                d->refused = d->write = 1;
-                d->vary = CORS_PROTECT_VARY;
-                return;
-            }
-            report = 1;
-        }
+    d->conf = conf;
+    if (cors_protect(conf, in, &verdict, &report, d)) {
+        return;
     }
     /* where only cross-origin protection is on, the module touches no
      * header of a request it lets through */
@@ -395,6 +454,19 @@ void cors_decide(apr_pool_t *p, const cors_dir_conf *conf,
     if (report) {
         d->note = CORS_NOTE_PROTECT_REPORT;
         cors_decided_by(d, "CORSCrossOriginProtection",
-                        &conf->protect->where, conf->protect->text);
+                        &conf->protect->where, CORS_PROTECT_ALLOWS);
+    }
+}
+
+void cors_decide_protection(const cors_dir_conf *conf, const cors_input *in,
+                            cors_decision *d)
+{
+    int report = 0, verdict = -1;
+
+    memset(d, 0, sizeof(*d));
+    d->note = CORS_NOTE_UNSET;
+    d->conf = conf;
+    if (!cors_protect(conf, in, &verdict, &report, d) && report) {
+        d->note = CORS_NOTE_PROTECT_REPORT;
     }
 }

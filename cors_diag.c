@@ -308,6 +308,41 @@ static void cors_print_deciders(request_rec *r, const cors_dir_conf *conf,
 #undef CORS_DECIDED
 }
 
+/*
+ * Each regex of the policy and its domain set (docs/mod_cors.html#trust):
+ * "Domain-Set: "regex" a.example,b.example", the regex as its author
+ * wrote it unless it holds a control byte.
+ */
+static void cors_print_domain_sets(request_rec *r, const cors_dir_conf *conf,
+                                   int html)
+{
+    int i;
+    const char *p;
+
+    for (i = 0; conf->origins && i < conf->origins->regexes->nelts; i++) {
+        const cors_regex *cr = &APR_ARRAY_IDX(conf->origins->regexes, i,
+                                              cors_regex);
+        const char *set = cr->any ? "(none: it allows every site)"
+                          : cr->domains->nelts
+                          ? apr_array_pstrcat(r->pool, cr->domains, ',')
+                          : "(empty)";
+        const char *text = cr->text;
+
+        for (p = text; *p && !apr_iscntrl(*p); p++) {
+        }
+        text = *p ? ap_escape_logitem(r->pool, text) : text;
+        if (html) {
+            ap_rprintf(r, "<tr><td>Domain set of <code>%s</code></td>"
+                       "<td>%s</td></tr>\n", ap_escape_html(r->pool, text),
+                       set);
+        }
+        else {
+            ap_rprintf(r, "Domain-Set: %s %s\n",
+                       cors_quote(r->pool, text, 0), set);
+        }
+    }
+}
+
 static void cors_print_check(request_rec *r, const cors_check *c, int html)
 {
     request_rec *rr = ap_sub_req_lookup_uri(c->url, r, NULL);
@@ -344,6 +379,7 @@ static void cors_print_check(request_rec *r, const cors_check *c, int html)
         }
         cors_print_headers(r, &d, 0);
         cors_print_deciders(r, conf, &d, 0);
+        cors_print_domain_sets(r, conf, 0);
     }
     else {
         ap_rprintf(r, "<h2>Check</h2>\n<p>%s %s from %s%s: <b>%s</b> (%s)"
@@ -369,6 +405,7 @@ static void cors_print_check(request_rec *r, const cors_check *c, int html)
         cors_print_headers(r, &d, 1);
         ap_rputs("</pre>\n<table border=\"1\">\n", r);
         cors_print_deciders(r, conf, &d, 1);
+        cors_print_domain_sets(r, conf, 1);
         ap_rputs("</table>\n", r);
         if (rr->status != HTTP_OK) {
             ap_rprintf(r, "<p>The lookup of this URL answered %d: see the "
@@ -376,6 +413,29 @@ static void cors_print_check(request_rec *r, const cors_check *c, int html)
         }
     }
     ap_destroy_sub_req(rr);
+}
+
+/*
+ * SetHandler cors-status where CORSStatus On does not apply (a tenant's
+ * .htaccess, say): served as a 404, and said once per child and virtual
+ * host.
+ */
+static void cors_warn_status_off(request_rec *r)
+{
+    char key[256];
+
+    apr_snprintf(key, sizeof(key), "status %s:%d",
+                 r->server->defn_name ? r->server->defn_name : "-",
+                 r->server->defn_line_number);
+    if (cors_first_time(key)) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "CORS006: "
+                      "SetHandler cors-status is answered 404 for %s: "
+                      "CORSStatus On does not apply to this URL (an "
+                      "administrator sets it in the server configuration, "
+                      "a <VirtualHost>, <Directory> or <Location>; not in "
+                      ".htaccess) (logged once per child and virtual "
+                      "host).", cors_quote(r->pool, r->uri, 300));
+    }
 }
 
 /* A bounded parameter, or NULL; *bad is set when one is too long. */
@@ -413,6 +473,7 @@ static void cors_print_form(request_rec *r, const cors_check *c)
 static int cors_status_handler(request_rec *r)
 {
     apr_table_t *args;
+    const cors_dir_conf *conf;
     cors_check c;
     const char *v;
     int bad = 0, check, is_auto;
@@ -421,6 +482,11 @@ static int cors_status_handler(request_rec *r)
     if (r->handler == NULL || r->handler[0] != 'c'
         || strcmp(r->handler, "cors-status")) {
         return DECLINED;
+    }
+    conf = ap_get_module_config(r->per_dir_config, &cors_module);
+    if (conf->status == NULL || !conf->status->value) {
+        cors_warn_status_off(r);
+        return HTTP_NOT_FOUND;
     }
     r->allowed = AP_METHOD_BIT << M_GET;
     if (r->method_number != M_GET) {
@@ -500,6 +566,14 @@ static void cors_dump_values(apr_file_t *out, apr_pool_t *p,
         }
         apr_file_printf(out, "    %s %s  (line %d)\n", d->directive,
                         d->args, d->line_num);
+        if (!strcasecmp(d->directive, "CORSAllowOriginMatch")) {
+            const char *args = d->args;
+            apr_array_header_t *set = cors_regex_domains(p,
+                ap_getword_conf(p, &args));
+
+            apr_file_printf(out, "      domain set: %s\n", set->nelts
+                            ? apr_array_pstrcat(p, set, ',') : "(empty)");
+        }
         for (i = 0; warnings && i < warnings->nelts; i++) {
             const cors_warning *w = &APR_ARRAY_IDX(warnings, i, cors_warning);
 

@@ -63,11 +63,13 @@ typedef struct {
     cors_where where;
 } cors_value;
 
-/* A CORSAllowOriginMatch regex, anchored, and what probing found. */
+/* A CORSAllowOriginMatch regex, anchored, and whom it may trust. */
 typedef struct {
     ap_regex_t *re;
     const char *text;           /* as written */
-    const char *unsafe;         /* why it must never get credentials */
+    apr_array_header_t *domains;        /* its domain set (trust) */
+    int any;                    /* it allows every site */
+    const char *unsafe;         /* why none of its origins is trusted */
     cors_where where;
 } cors_regex;
 
@@ -80,8 +82,11 @@ typedef struct {
     cors_origin_set *suffix_set;        /* "*." right under a public suffix */
     apr_array_header_t *patterns;       /* cors_pattern, for checks */
     apr_array_header_t *regexes;        /* cors_regex */
-    const char *unsafe;                 /* first value that must never get
-                                         * credentials, for messages */
+    const char *unsafe;                 /* first value whose origins are
+                                         * never trusted, for messages */
+    const char *unsafe_fix;             /* what to write instead (NULL:
+                                         * list the origins) */
+    int protect_warned;                 /* protection beside it, warned */
     const char *text;                   /* the values as written */
     const char *section;                /* "file:line" of the section */
     int slot;                           /* its counter (0: .htaccess) */
@@ -124,7 +129,8 @@ typedef struct {
     X(preflight_status, const cors_value, CORS_STATUS) \
                                           /* CORSPreflightStatus */ \
     X(protect, const cors_value, CORS_NOTHING) \
-                                          /* CORSCrossOriginProtection */
+                                          /* CORSCrossOriginProtection */ \
+    X(status, const cors_value, CORS_NOTHING) /* CORSStatus */
 
 /* Every field NULL: inherit.  The merge picks pointers and nothing else. */
 typedef struct {
@@ -179,7 +185,6 @@ enum {
     CORS_NOTE_PREFLIGHT_MALFORMED,      /* and so on, in this order */
     CORS_NOTE_PREFLIGHT_METHOD,
     CORS_NOTE_PREFLIGHT_HEADERS,
-    CORS_NOTE_PREFLIGHT_PNA,
     CORS_NOTE_PREFLIGHT_UNANSWERED,     /* httpd answered it first */
     CORS_NOTE_ACTUAL_ALLOWED,
     CORS_NOTE_ACTUAL_ANY,
@@ -192,12 +197,14 @@ enum {
 };
 extern const char *const cors_note_names[CORS_NNOTES];
 #define CORS_NOTE_IS_DENIAL(n) \
-    (((n) >= CORS_NOTE_PREFLIGHT_ORIGIN && (n) <= CORS_NOTE_PREFLIGHT_PNA) \
+    (((n) >= CORS_NOTE_PREFLIGHT_ORIGIN \
+      && (n) <= CORS_NOTE_PREFLIGHT_HEADERS) \
      || (n) == CORS_NOTE_ACTUAL_ORIGIN || (n) == CORS_NOTE_ACTUAL_MALFORMED \
      || (n) == CORS_NOTE_PROTECT_REFUSED)
 /* A preflight the module answers itself: allowed or denied. */
 #define CORS_NOTE_ANSWERS_PREFLIGHT(n) \
-    ((n) >= CORS_NOTE_PREFLIGHT_ALLOWED && (n) <= CORS_NOTE_PREFLIGHT_PNA)
+    ((n) >= CORS_NOTE_PREFLIGHT_ALLOWED \
+     && (n) <= CORS_NOTE_PREFLIGHT_HEADERS)
 
 /*
  * What a request brings to a decision; NULL fields are absent.  A real
@@ -230,7 +237,11 @@ typedef struct {
     const cors_where *by;               /* where it was set (NULL: unset) */
     const char *allows;                 /* what it allows */
     const char *withheld;               /* credentials withheld beside it */
+    const cors_regex *untrusted;        /* it allowed the origin, but its
+                                         * domain set does not trust it */
+    const char *pna_refused;            /* why ACAPN was not granted */
     const cors_regex *limited;          /* a regex that hit its limit */
+    const cors_dir_conf *conf;          /* the policy it applied */
     int refused;                        /* 403 before the handler */
     int write;                          /* the fields are to be written */
 } cors_decision;
@@ -258,6 +269,16 @@ void cors_diag_register_hooks(apr_pool_t *p);
 /* --- cors_decide.c: the decision real requests and the checker share --- */
 void cors_decide(apr_pool_t *p, const cors_dir_conf *conf,
                  const cors_input *in, cors_decision *d);
+
+/*
+ * Cross-origin protection alone, under the configuration of a URL the
+ * request is served through after the one it asked for (an internal
+ * redirect, a DirectoryIndex or MultiViews file, a <Files> section):
+ * d->note becomes protect:refused or protect:report, or stays
+ * CORS_NOTE_UNSET (docs/mod_cors.html#protection).
+ */
+void cors_decide_protection(const cors_dir_conf *conf, const cors_input *in,
+                            cors_decision *d);
 
 /* --- cors_config.c: directives, checks, warnings, startup --- */
 extern const command_rec cors_cmds[];

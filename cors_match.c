@@ -795,6 +795,36 @@ const char *const cors_canary_origins[] = {
     NULL
 };
 
+const char *cors_quote(apr_pool_t *p, const char *s, apr_size_t max)
+{
+    apr_size_t len = strlen(s), n = 0, i, quotes = 0;
+    int cut = max && len > max;
+    char *out;
+
+    len = cut ? max : len;
+    for (i = 0; i < len; i++) {
+        quotes += s[i] == '"';
+    }
+    out = apr_palloc(p, len + 3 * quotes + (cut ? 3 : 0) + 3);
+    out[n++] = '"';
+    for (i = 0; i < len; i++) {
+        if (s[i] == '"') {
+            memcpy(out + n, "\\x22", 4);
+            n += 4;
+        }
+        else {
+            out[n++] = s[i];
+        }
+    }
+    if (cut) {
+        memcpy(out + n, "...", 3);
+        n += 3;
+    }
+    out[n++] = '"';
+    out[n] = '\0';
+    return out;
+}
+
 /* --- trust: registrable domains and a regex's domain set --- */
 
 const char *cors_registrable_domain(const char *host, int is_ip)

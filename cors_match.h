@@ -192,6 +192,14 @@ const char *cors_request_headers_refused(apr_pool_t *p, const char *acrh,
 extern const char *const cors_canary_origins[];
 
 /*
+ * A value for a log line (docs/mod_cors.html#logging): in double quotes,
+ * at most max bytes of it (0: all; "..." marks a cut), a double quote
+ * inside written \x22, so that it can never end its own quotes.  httpd's
+ * error log escapes control bytes and backslashes itself.
+ */
+const char *cors_quote(apr_pool_t *p, const char *s, apr_size_t max);
+
+/*
  * Trust (docs/mod_cors.html#trust).  The registrable domain of a host in
  * lower case (eTLD+1, by the public suffix list): the host itself for an
  * IP address or localhost, NULL for a public suffix.  It may point into

@@ -65,10 +65,11 @@ static void cors_warn_limit(const cors_regex *cr)
                  cr->where.line);
     if (cors_first_time(key)) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, ap_server_conf,
-                     "CORS002: %s:%d: CORSAllowOriginMatch '%s' hit its "
-                     "match limit on an Origin; counted as no match (logged "
-                     "once per child)", cr->where.file, cr->where.line,
-                     cr->text);
+                     "CORS002: %s:%d: CORSAllowOriginMatch %s hit its match "
+                     "limit on an Origin, which counts as no match (logged "
+                     "once per child).", cr->where.file, cr->where.line,
+                     cors_quote(ap_server_conf->process->pool, cr->text,
+                                0));
     }
 }
 
@@ -173,8 +174,8 @@ static void cors_read_input(request_rec *r, const cors_dir_conf *conf,
     }
 }
 
-/* Credentials were withheld beside an unsafe pattern: say so once per
- * child and section. */
+/* Credentials were withheld beside "*", "null" or a public suffix met
+ * through inheritance: say so once per child and section. */
 static void cors_warn_withheld(request_rec *r, const cors_dir_conf *conf)
 {
     const char *key = apr_psprintf(r->pool, "withheld %s %s:%d %s",
@@ -188,26 +189,63 @@ static void cors_warn_withheld(request_rec *r, const cors_dir_conf *conf)
                       "CORSAllowCredentials On (%s:%d) is inherited beside "
                       "%s (section %s): credentials are withheld from the "
                       "origins it allows, here for %s (logged once per "
-                      "child)", conf->credentials->where.file,
+                      "child).", conf->credentials->where.file,
                       conf->credentials->where.line, conf->origins->unsafe,
-                      conf->origins->section,
-                      ap_escape_logitem(r->pool, r->uri));
+                      conf->origins->section, cors_quote(r->pool, r->uri,
+                                                         300));
     }
+}
+
+/* A regex allowed an origin outside its domain set, where trust was
+ * asked (docs/mod_cors.html#trust): once per child and section. */
+static void cors_warn_untrusted(request_rec *r, const cors_dir_conf *conf,
+                                const cors_input *in, const cors_regex *cr)
+{
+    const char *key = apr_psprintf(r->pool, "untrusted %s %s:%d",
+                                   conf->origins->section, cr->where.file,
+                                   cr->where.line);
+    const char *domain = NULL;
+    cors_origin o;
+
+    if (!cors_first_time(key)) {
+        return;
+    }
+    if (cors_origin_parse(in->origin, strlen(in->origin), &o)) {
+        char *host = apr_pstrmemdup(r->pool, o.host, o.host_len);
+
+        ap_str_tolower(host);
+        domain = cors_registrable_domain(host, o.host_is_ip);
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "CORS003: %s:%d: "
+                  "CORSAllowOriginMatch %s allowed an origin whose "
+                  "registrable domain %s is not in its domain set (%s), so "
+                  "it is not trusted: no credentials, private network "
+                  "access or cross-origin protection's trust, here for %s "
+                  "(logged once per child and section).", cr->where.file,
+                  cr->where.line, cors_quote(r->pool, cr->text, 0),
+                  domain ? domain : "(none: a public suffix)",
+                  cr->domains->nelts
+                  ? apr_array_pstrcat(r->pool, cr->domains, ',')
+                  : "empty", cors_quote(r->pool, r->uri, 300));
 }
 
 /*
  * The decision's log line: at info when something was refused, at debug
- * otherwise (docs/mod_cors.html#logging).
+ * otherwise (docs/mod_cors.html#logging).  Every value a visitor sends
+ * is quoted and cut short (cors_quote).
  */
 static void cors_log_decision(request_rec *r, const cors_input *in,
                               const cors_decision *d)
 {
     int level = CORS_NOTE_IS_DENIAL(d->note) || d->offending
+                || d->pna_refused
                 || d->note == CORS_NOTE_PREFLIGHT_UNANSWERED ? APLOG_INFO
                                                              : APLOG_DEBUG;
     /* NULL where httpd could not read the request line */
-    const char *method = r->method ? r->method : "-";
-    const char *uri = r->uri ? r->uri : "-";
+    const char *method = cors_quote(r->pool, r->method ? r->method : "-",
+                                    20);
+    const char *uri = cors_quote(r->pool, r->uri ? r->uri : "-", 300);
+    const char *origin = cors_quote(r->pool, in->origin, 300);
 
     if (d->note == CORS_NOTE_PREFLIGHT_UNANSWERED) {
         const char *location = apr_table_get(r->headers_out, "Location");
@@ -215,38 +253,51 @@ static void cors_log_decision(request_rec *r, const cors_input *in,
         if (location == NULL) {
             location = apr_table_get(r->err_headers_out, "Location");
         }
-        ap_log_rerror(APLOG_MARK, level, 0, r, "CORS004: %.20s %.300s from "
-                      "'%.300s': %s: httpd answered %d%s%.300s%s before "
-                      "mod_cors could, so the browser fails this preflight; "
-                      "set the policy where the URL is served "
-                      "(docs/mod_cors.html#limits)", method, uri, in->origin,
+        ap_log_rerror(APLOG_MARK, level, 0, r, "CORS004: %s %s from %s: "
+                      "%s: httpd answered %d%s%s%s before mod_cors could, "
+                      "so the browser fails this preflight; set the policy "
+                      "where the URL is served "
+                      "(docs/mod_cors.html#limits).", method, uri, origin,
                       cors_note_names[d->note], r->status,
                       location ? " (Location: " : "",
-                      location ? location : "", location ? ")" : "");
+                      location ? cors_quote(r->pool, location, 300) : "",
+                      location ? ")" : "");
         return;
     }
-    /* httpd escapes what a message contains; cut it short here */
-    ap_log_rerror(APLOG_MARK, level, 0, r, "CORS004: %.20s %.300s from "
-                  "'%.300s': %s%s%.200s%s; decided by %s %s, which allows "
-                  "'%.200s'", method, uri, in->origin,
+    ap_log_rerror(APLOG_MARK, level, 0, r, "CORS004: %s %s from %s: %s%s%s%s; "
+                  "decided by %s %s%s%s%s%s.", method, uri, origin,
                   cors_note_names[d->note], d->offending ? " (" : "",
-                  d->offending ? d->offending : "",
+                  d->offending ? cors_quote(r->pool, d->offending, 200) : "",
                   d->offending ? ")" : "", d->directive,
                   d->by ? apr_psprintf(r->pool, "at %s:%d", d->by->file,
                                        d->by->line)
                         : "(not set)",
-                  d->allows ? d->allows : "");
+                  d->allows ? ", which allows " : "",
+                  d->allows ? cors_quote(r->pool, d->allows, 200) : "",
+                  d->pna_refused ? "; private network access not granted: "
+                                 : "",
+                  d->pna_refused ? d->pna_refused : "");
 }
 
-/* Set the note, count the decision and log it. */
+/* Set the note, count the decision and log it.  again: a later URL's
+ * protection replaces the note. */
 static void cors_record(request_rec *r, const cors_dir_conf *conf,
-                        const cors_input *in, const cors_decision *d)
+                        const cors_input *in, const cors_decision *d,
+                        int again)
 {
-    /* made once per request: nothing to replace */
-    apr_table_addn(r->notes, "CORS", cors_note_names[d->note]);
+    if (again) {
+        apr_table_setn(r->notes, "CORS", cors_note_names[d->note]);
+    }
+    else {
+        /* made once per request: nothing to replace */
+        apr_table_addn(r->notes, "CORS", cors_note_names[d->note]);
+    }
     cors_diag_count(conf, d->note);
     if (d->withheld) {
         cors_warn_withheld(r, conf);
+    }
+    if (d->untrusted) {
+        cors_warn_untrusted(r, conf, in, d->untrusted);
     }
     if (d->limited) {
         cors_warn_limit(d->limited);
@@ -327,7 +378,7 @@ static cors_decision *cors_decide_request(request_rec *r,
     cors_decide(r->pool, conf, &in, d);
     ap_set_module_config(r->request_config, &cors_module, d);
     if (d->note != CORS_NOTE_UNSET) {
-        cors_record(r, conf, &in, d);
+        cors_record(r, conf, &in, d, 0);
     }
     return d;
 }
@@ -491,6 +542,54 @@ static int cors_post_perdir(request_rec *r)
     return HTTP_NO_CONTENT;
 }
 
+/*
+ * Cross-origin protection is judged under the configuration of every URL
+ * a request is served through (docs/mod_cors.html#protection): after
+ * post_perdir_config, an internal redirect (a RewriteRule in .htaccess,
+ * a front controller) or the file mod_dir or MultiViews chose may bring
+ * a section of its own.  The last fixup, after mod_dir's: the handler has
+ * not run yet.
+ */
+static int cors_fixups(request_rec *r)
+{
+    const cors_dir_conf *conf = ap_get_module_config(r->per_dir_config,
+                                                     &cors_module);
+    request_rec *orig;
+    cors_decision *d, *now;
+    cors_input in;
+
+    if (r->main || conf->protect == NULL
+        || conf->protect->value == CORS_PROTECT_OFF) {
+        return DECLINED;
+    }
+    /* an ErrorDocument answers for a refusal already made */
+    if (r->prev && r->prev->status != HTTP_OK) {
+        return DECLINED;
+    }
+    orig = cors_original(r);
+    d = ap_get_module_config(orig->request_config, &cors_module);
+    if (d && d->conf && d->conf->protect == conf->protect
+        && d->conf->origins == conf->origins) {
+        return DECLINED;        /* judged so already */
+    }
+    cors_read_input(r, conf, &in);
+    now = apr_palloc(r->pool, sizeof(*now));
+    cors_decide_protection(conf, &in, now);
+    if (now->note == CORS_NOTE_UNSET) {
+        return DECLINED;
+    }
+    cors_record(r, conf, &in, now, 1);
+    if (now->refused || d == NULL) {
+        /* the answer is the refusal's, or the report's alone */
+        ap_set_module_config(orig->request_config, &cors_module, now);
+    }
+    else {
+        d->note = now->note;    /* ReportOnly: the headers stay */
+    }
+    return now->refused ? cors_forbid(r, "Cross-origin request refused\n")
+                        : DECLINED;
+}
+
 static void cors_register_hooks(apr_pool_t *p)
 {
     /* run after mod_headers' filters, so that "Header set" cannot add a
@@ -503,6 +602,8 @@ static void cors_register_hooks(apr_pool_t *p)
                                                    NULL,
                                                    AP_FTYPE_CONTENT_SET);
     ap_hook_post_perdir_config(cors_post_perdir, NULL, NULL, APR_HOOK_FIRST);
+    /* after mod_dir's DirectoryIndex (APR_HOOK_LAST) */
+    ap_hook_fixups(cors_fixups, NULL, NULL, APR_HOOK_REALLY_LAST);
     ap_hook_insert_filter(cors_insert_filter, after_headers, NULL,
                           APR_HOOK_LAST);
     /* last of all: it looks at what the other error hooks inserted */

@@ -127,23 +127,24 @@ my @bad = (
     # On/Off directives: httpd's own message for a FLAG directive
     [ 'CORSAllowCredentials yes', 'CORSAllowCredentials' ],
     [ 'CORSAllowPrivateNetwork 1', 'CORSAllowPrivateNetwork' ],
+    [ 'CORSStatus yes', 'CORSStatus', 'yes' ],
 );
 
 # Messages say what to write instead, for the directive at hand, in a
 # whole sentence (docs/mod_cors.html#checks): each exact text.
 for my $case (
     [ 'CORSAllowHeaders X-A,X-B',
-      "CORSAllowHeaders: 'X-A,X-B' contains a comma: separate values with "
+      'CORSAllowHeaders: "X-A,X-B" contains a comma: separate values with '
       . 'spaces, not commas, e.g. CORSAllowHeaders Content-Type X-Token.' ],
     [ 'CORSExposeHeaders X-A,X-B',
-      "CORSExposeHeaders: 'X-A,X-B' contains a comma: separate values with "
+      'CORSExposeHeaders: "X-A,X-B" contains a comma: separate values with '
       . 'spaces, not commas, e.g. CORSExposeHeaders X-Total X-Page.' ],
     [ 'CORSAllowMethods PUT,DELETE',
-      "CORSAllowMethods: 'PUT,DELETE' contains a comma: separate values "
+      'CORSAllowMethods: "PUT,DELETE" contains a comma: separate values '
       . 'with spaces, not commas, e.g. CORSAllowMethods PUT DELETE.' ],
     [ 'CORSMaxAge 600,',
-      "CORSMaxAge: '600,' is not a whole number of seconds from 0 to "
-      . '86400' ],
+      'CORSMaxAge: "600," is not a whole number of seconds from 0 to '
+      . '86400; write e.g. CORSMaxAge 600.' ],
     [ "CORSAllowCredentials On\nCORSExposeHeaders *",
       'CORSExposeHeaders: CORSAllowCredentials On cannot be combined with '
       . 'CORSExposeHeaders * in one section: browsers read * as a header '
@@ -151,17 +152,31 @@ for my $case (
       . 'may read instead, e.g. CORSExposeHeaders X-Total X-Page.' ],
     [ "CORSAllowOrigin *\nCORSAllowPrivateNetwork On",
       'CORSAllowPrivateNetwork: CORSAllowPrivateNetwork On cannot be '
-      . 'combined with CORSAllowOrigin * in one section: any site could '
-      . 'reach the private network; list the origins that may reach it '
+      . 'combined with CORSAllowOrigin * in one section: a site that is not '
+      . 'trusted could reach the private network; list the origins to trust '
       . 'instead, e.g. CORSAllowOrigin https://app.example.com.' ],
+    [ "CORSAllowOriginMatch ^https://[a-z]+\\.github\\.io\$\n"
+      . 'CORSAllowCredentials On',
+      'CORSAllowCredentials: CORSAllowCredentials On cannot be combined '
+      # httpd's log writes every backslash twice
+      . 'with CORSAllowOriginMatch "^https://[a-z]+\\\\.github\\\\.io$" (it '
+      . 'names no domain literally) in one section: its origins can never '
+      . 'be trusted with credentials; name the domain literally, e.g. '
+      . '^https://([a-z0-9-]+\\\\.)*example\\\\.com$, or list the origins.' ],
+    [ "CORSAllowPrivateNetwork On\nCORSAllowOriginMatch ^https://.*\$",
+      'CORSAllowOriginMatch: CORSAllowPrivateNetwork On cannot be combined '
+      . 'with CORSAllowOriginMatch "^https://.*$" (it allows every site) '
+      . 'in one section: a site that is not trusted could reach the private '
+      . 'network; list the origins to trust instead, e.g. CORSAllowOrigin '
+      . 'https://app.example.com.' ],
     [ 'CORSAllowCredentials yes',
-      "CORSAllowCredentials: 'yes' is not On or Off; write "
+      'CORSAllowCredentials: "yes" is not On or Off; write '
       . 'CORSAllowCredentials On or CORSAllowCredentials Off.' ],
     [ 'CORSAllowPrivateNetwork 1',
-      "CORSAllowPrivateNetwork: '1' is not On or Off; write "
+      'CORSAllowPrivateNetwork: "1" is not On or Off; write '
       . 'CORSAllowPrivateNetwork On or CORSAllowPrivateNetwork Off.' ],
     [ 'CORSCrossOriginProtection Maybe',
-      "CORSCrossOriginProtection: 'Maybe' is not On, Off or ReportOnly; "
+      'CORSCrossOriginProtection: "Maybe" is not On, Off or ReportOnly; '
       . 'write one of them.' ],
 ) {
     my ($lines, $want) = @$case;
@@ -201,6 +216,12 @@ for my $clash (
     [ 'CORSAllowOriginMatch .*', 'CORSAllowOriginMatch', '.*' ],
     [ 'CORSAllowOriginMatch https?://.+', 'CORSAllowOriginMatch',
       'https?://.+' ],
+    # a regex that names no domain literally trusts no origin
+    # (docs/mod_cors.html#trust)
+    [ 'CORSAllowOriginMatch ^https://[a-z]+\.github\.io$',
+      'names no domain literally' ],
+    [ 'CORSAllowOriginMatch ^https?://.+[.](com|net|org|io)$',
+      'names no domain literally' ],
 ) {
     my ($lines, @must) = @$clash;
     push @bad, [ "CORSAllowCredentials On\n$lines", 'CORSAllowCredentials',
@@ -246,6 +267,13 @@ my @good = (
     "CORSAllowOrigin https://a.example\nCORSAllowCredentials On\n"
         . "CORSExposeHeaders X-A",
     "CORSAllowOriginMatch ^https://a\\.example\$\nCORSAllowCredentials On",
+    # a lookalike slips past this regex, but is not trusted: a warning
+    "CORSAllowOriginMatch ^https://.*myapp\\.(com|net)\$\n"
+        . 'CORSAllowCredentials On',
+    "CORSAllowOriginMatch ^https://.*example[.]com\$\n"
+        . 'CORSAllowPrivateNetwork On',
+    'CORSStatus On',
+    'CORSStatus off',
     "CORSAllowCredentials Off\nCORSAllowOrigin *\nCORSExposeHeaders *",
     "CORSAllowOrigin *\nCORSAllowCredentials Off",
 );

@@ -1,7 +1,8 @@
 # Every directive works in every context the manual lists (server config,
 # virtual host, <Directory>, <Location>, .htaccess under AllowOverride
-# FileInfo), and a CORS directive in a .htaccess whose AllowOverride lacks
-# FileInfo is refused (500).  Server config is tested in a private httpd so
+# FileInfo, except CORSStatus, which .htaccess may not hold), and a CORS
+# directive in a .htaccess whose AllowOverride lacks FileInfo is refused
+# (500).  Server config is tested in a private httpd so
 # that its policy does not reach the rest of the suite.
 use strict;
 use warnings FATAL => 'all';
@@ -85,15 +86,23 @@ my %line = (
     CORSAllowPrivateNetwork   => 'On',
     CORSPreflightStatus       => '200',
     CORSCrossOriginProtection => 'On',
+    CORSStatus                => 'On',
 );
 my %table = directives();
 is_deeply([sort keys %line], [sort keys %table],
           'every directive of the command table is set in every context');
+# .htaccess gets those of the table that an override allows (not
+# CORSStatus, RSRC_CONF|ACCESS_CONF); the rest are refused there, below
+my @htaccess = grep { $table{$_} =~ /OR_/ } sort keys %line;
+my @not_htaccess = grep { $table{$_} !~ /OR_/ } sort keys %line;
+is("@not_htaccess", 'CORSStatus',
+   'CORSStatus is the one directive .htaccess may not hold');
 my $directives = sub {
-    my ($name, $max_age) = @_;
+    my ($name, $max_age, @names) = @_;
+    @names = sort keys %line unless @names;
     return join '', map { "$_ " . ($line{$_} =~ s/NAME/$name/r
                                              =~ s/AGE/$max_age/r) . "\n" }
-                    sort keys %line;
+                    @names;
 };
 
 # --- server config (a private httpd) ---------------------------------------
@@ -119,8 +128,21 @@ check_context('<Location>', '/cfg/ctx/loc/index.html', 'loc', 222);
 # --- .htaccess under AllowOverride FileInfo ----------------------------------
 
 t_write_file(catfile($docroot, qw(cfg ctx ht .htaccess)),
-             $directives->('ht', 333));
+             $directives->('ht', 333, @htaccess));
 check_context('.htaccess', '/cfg/ctx/ht/index.html', 'ht', 333);
+
+# ... and each directive it may not hold gives that directory a 500
+for my $d (@not_htaccess) {
+    t_write_file(catfile($docroot, qw(cfg ctx ht .htaccess)),
+                 $directives->('ht', 333, @htaccess, $d));
+    my $mark = log_mark();
+    my $res = GET '/cfg/ctx/ht/index.html', Origin => 'https://ht.ctx.example';
+    is($res->code, 500, ".htaccess: $d gives 500");
+    like(log_since($mark, qr/\Q$d\E/), qr/\Q$d\E not allowed here/,
+         "... and the error log says $d is not allowed here");
+}
+t_write_file(catfile($docroot, qw(cfg ctx ht .htaccess)),
+             $directives->('ht', 333, @htaccess));
 
 # --- .htaccess under AllowOverride Indexes: refused ----------------------------
 

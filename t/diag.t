@@ -237,7 +237,7 @@ for my $c (@credentials) {
     like($text, qr/\n\z/, '?metrics: ends with a newline');
     for my $note (qw(none preflight:allowed preflight:denied:origin
                      preflight:denied:malformed-origin preflight:denied:method
-                     preflight:denied:headers preflight:denied:private-network
+                     preflight:denied:headers
                      actual:allowed actual:any actual:denied:origin
                      actual:denied:malformed-origin protect:refused
                      protect:report)) {
@@ -323,6 +323,7 @@ MaxConnectionsPerChild 9
 </Location>
 <Location "/cors-status">
     SetHandler cors-status
+    CORSStatus On
 </Location>
 EOF
     my $port = $srv->{ports}[0];

@@ -34,30 +34,55 @@ my @warn = (
     [ "CORSAllowCredentials On\nCORSAllowOrigin http://localhost.example",
       'http://localhost.example' ],
     # what a list says less than it seems to
-    [ 'CORSAllowMethods * PUT', "CORSAllowMethods: 'PUT' beside * has no "
+    [ 'CORSAllowMethods * PUT', 'CORSAllowMethods: "PUT" beside * has no '
       . 'effect: * allows every method; write CORSAllowMethods * alone.' ],
-    [ 'CORSAllowMethods PUT *', "'PUT' beside * has no effect" ],
-    [ 'CORSAllowHeaders * Authorization X-B', "CORSAllowHeaders: 'X-B' "
+    [ 'CORSAllowMethods PUT *', '"PUT" beside * has no effect' ],
+    [ 'CORSAllowHeaders * Authorization X-B', 'CORSAllowHeaders: "X-B" '
       . 'beside * has no effect: * allows every header but Authorization; '
       . 'write CORSAllowHeaders * alone, or CORSAllowHeaders * '
       . 'Authorization.' ],
-    [ 'CORSExposeHeaders * X-A', "CORSExposeHeaders: 'X-A' beside * "
+    [ 'CORSExposeHeaders * X-A', 'CORSExposeHeaders: "X-A" beside * '
       . 'matters only for requests with credentials, where browsers read * '
       . 'as a header name; without credentials * exposes every header.' ],
-    [ 'CORSAllowHeaders X-Token Cookie', "CORSAllowHeaders: 'Cookie' is a "
+    [ 'CORSAllowHeaders X-Token Cookie', 'CORSAllowHeaders: "Cookie" is a '
       . 'forbidden request header: a page can never set it, so listing it '
       . 'has no effect; remove it.' ],
-    [ 'CORSAllowHeaders Sec-Fetch-Mode', "'Sec-Fetch-Mode' is a forbidden" ],
+    [ 'CORSAllowHeaders Sec-Fetch-Mode', '"Sec-Fetch-Mode" is a forbidden' ],
     [ 'CORSAllowHeaders proxy-authorization',
-      "'proxy-authorization' is a forbidden" ],
-    [ 'CORSAllowHeaders X-Token accept-language', "CORSAllowHeaders: "
-      . "'accept-language' is a CORS-safelisted request header: browsers "
+      '"proxy-authorization" is a forbidden' ],
+    [ 'CORSAllowHeaders X-Token accept-language', 'CORSAllowHeaders: '
+      . '"accept-language" is a CORS-safelisted request header: browsers '
       . 'send it without a preflight unless its value is unusually long or '
       . 'holds unusual characters; list it only for such values.' ],
-    [ 'CORSAllowHeaders Accept', "'Accept' is a CORS-safelisted" ],
-    [ 'CORSAllowMethods PUT options', "CORSAllowMethods: 'OPTIONS' is "
+    [ 'CORSAllowHeaders Accept', '"Accept" is a CORS-safelisted' ],
+    [ 'CORSAllowMethods PUT options', 'CORSAllowMethods: "OPTIONS" is '
       . 'needed only where pages send OPTIONS requests themselves: '
       . 'preflights need no listing (the module answers them).' ],
+    # regexes (docs/mod_cors.html#trust); httpd's log doubles backslashes
+    [ 'CORSAllowOriginMatch ^https://.*example\\.com$',
+      'CORSAllowOriginMatch: regex "^https://.*example\\\\.com$" also '
+      . 'matches the lookalike origin https://evilexample.com, whose pages '
+      . 'can then read responses (it gets no credentials, private network '
+      . 'access or cross-origin protection\'s trust: its registrable domain '
+      . 'is not in the regex\'s domain set); anchor the host and escape its '
+      . 'dots, e.g. ^https://([a-z0-9-]+\\\\.)*example\\\\.com$.' ],
+    [ 'CORSAllowOriginMatch .+\\.example\\.com',
+      'CORSAllowOriginMatch: regex ".+\\\\.example\\\\.com" has no "://": it '
+      . 'is matched against the whole scheme://host[:port], so it matches '
+      . 'http:// origins such as http://evil.example.com; write the scheme, '
+      . 'e.g. ^https://([a-z0-9-]+\\\\.)*example\\\\.com$.' ],
+    [ 'CORSAllowOriginMatch ^https://.*$',
+      'CORSAllowOriginMatch: regex "^https://.*$" allows every site (it '
+      . 'matches https://mod-cors-canary.invalid); use CORSAllowOrigin * if '
+      . 'that is meant.' ],
+    [ "CORSCrossOriginProtection On\n"
+      . 'CORSAllowOriginMatch ^https://[a-z]+\\.github\\.io$',
+      'cross-origin protection trusts none of the origins of '
+      . 'CORSAllowOriginMatch "^https://[a-z]+\\\\.github\\\\.io$" (it names '
+      . 'no domain literally); name the domain literally' ],
+    [ 'CORSAllowOriginMatch ^https://[a-z]+\\.github\\.io$'
+      . "\nCORSCrossOriginProtection ReportOnly",
+      'cross-origin protection trusts none of the origins of' ],
 );
 
 my @quiet = (
@@ -78,6 +103,10 @@ my @quiet = (
     'CORSAllowHeaders Content-Type Authorization X-Token',
     'CORSAllowHeaders Content-Type Range',
     'CORSAllowMethods PUT DELETE PATCH',
+    'CORSAllowOriginMatch ^https://([a-z0-9-]+\\.)*example\\.com$',
+    "CORSAllowOriginMatch ^https://app\\.example\\.com\$\n"
+        . 'CORSCrossOriginProtection On',
+    'CORSAllowOriginMatch ^https://[a-z]+\\.github\\.io$',
     'CORSAllowMethods *',
     'CORSExposeHeaders X-Total X-Page',
     "CORSAllowOrigin https://a.example\nCORSMaxAge 7200",
