@@ -355,7 +355,8 @@ static void cors_warn_http_credentials(cmd_parms *cmd,
     if (!strcmp(pat->scheme, "http") && !cors_pattern_is_local(pat)) {
         cors_warn(cmd, apr_psprintf(cmd->pool,
                   "credentials allowed for %s, an http:// origin: anyone "
-                  "on the network path can act as it",
+                  "on the network path can act as it; allow its https:// "
+                  "origin instead.",
                   cors_pattern_unparse(cmd->pool, pat)));
     }
 }
@@ -468,7 +469,9 @@ static const char *cors_set_origin(cmd_parms *cmd, void *dconf,
         }
         if (!cors_credentials_on(conf)) {
             cors_warn(cmd, "\"null\" is the origin of sandboxed frames, "
-                      "data: URLs and local files: any page can send it");
+                      "data: URLs and local files: any page can send it and "
+                      "read these responses; list your pages' origins "
+                      "instead if that is not meant.");
         }
         return cors_check_section(cmd, conf);
     }
@@ -492,7 +495,9 @@ static const char *cors_set_origin(cmd_parms *cmd, void *dconf,
         }
         if (!cors_credentials_on(conf)) {
             cors_warn(cmd, apr_psprintf(cmd->pool, "\"%s\" allows every site "
-                      "under the public suffix %s", arg, pat.host + 1));
+                      "under the public suffix %s, whoever runs it; list "
+                      "your own sites instead, e.g. https://*.example.com.",
+                      arg, pat.host + 1));
         }
     }
     else {
@@ -605,10 +610,11 @@ static const char *cors_judge_regex(cmd_parms *cmd, cors_regex *cr)
                 http = evil;
             }
         }
-        cors_warn(cmd, apr_psprintf(cmd->pool, "regex \"%s\" has no "
+        cors_warn(cmd, apr_psprintf(cmd->pool, "regex %s has no "
                   "\"://\": it is matched against the whole "
                   "scheme://host[:port]%s%s; write the scheme, e.g. "
-                  "^https://([a-z0-9-]+\\.)*example\\.com$.", cr->text,
+                  "^https://([a-z0-9-]+\\.)*example\\.com$.",
+                  cors_quote(cmd->pool, cr->text, 0),
                   http ? ", so it matches http:// origins such as " : "",
                   http ? http : ""));
         return why;
@@ -629,10 +635,11 @@ static const char *cors_judge_regex(cmd_parms *cmd, cors_regex *cr)
         apr_cpystrn(lower, o.host, o.host_len + 1);
         ap_str_tolower(lower);
         d = cors_registrable_domain(lower, o.host_is_ip);
-        cors_warn(cmd, apr_psprintf(cmd->pool, "regex \"%s\" also matches "
-                  "the lookalike origin %s, whose pages can then read "
+        cors_warn(cmd, apr_psprintf(cmd->pool, "regex %s also matches the "
+                  "lookalike origin %s, whose pages can then read "
                   "responses%s; anchor the host and escape its dots, e.g. "
-                  "^https://([a-z0-9-]+\\.)*example\\.com$.", cr->text,
+                  "^https://([a-z0-9-]+\\.)*example\\.com$.",
+                  cors_quote(cmd->pool, cr->text, 0),
                   probe, cors_domains_has(cr->domains, d) ? ""
                   : " (it gets no credentials, private network access or "
                     "cross-origin protection's trust: its registrable domain "

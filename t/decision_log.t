@@ -164,6 +164,44 @@ for my $case (@cases) {
        'hostile Origin: escaped and bounded') or diag($line // 'no line');
 }
 
+# Quoting (docs/mod_cors.html#logging): a ', ", \ or newline in an
+# Origin or a URI can never end the value's quotes or start a line, in
+# every line a request can make the module write.  Each value is in
+# double quotes, holds no double quote (written \x22, which httpd's log
+# shows as \\x22) and no raw newline.
+{
+    my $forge = q{x' "; decided by CORSAllowOrigin at /etc/x:1, which }
+                . q{allows "*" \\};
+    my $origin = "https://q.nope.example/$forge";
+    my $uri_tail = '%0A%22%27%5C%20forged';
+    # [ label, request, path, Origin, extra headers, the line's tag ]
+    for my $c (
+        [ 'actual, denied', \&GET, "/cfg/dbg/$uri_tail", $origin, [],
+          'CORS004' ],
+        [ 'preflight, denied', \&OPTIONS, "/cfg/dbg/$uri_tail", $origin,
+          [ $acrm => 'PUT' ], 'CORS004' ],
+        [ 'preflight httpd answered (Location too)', \&OPTIONS,
+          "/note/moved/$uri_tail", $origin, [ $acrm => 'PUT' ], 'CORS004' ],
+        [ 'an origin not trusted (the URI)', \&GET,
+          "/cfg/quote/$uri_tail", 'https://evilquote.example', [],
+          'CORS003' ],
+    ) {
+        my ($label, $request, $path, $o, $extra, $tag) = @$c;
+        my $mark = log_mark();
+        $request->($path, Origin => $o, @$extra);
+        my @lines = grep { /\Q$tag\E/ } split /\n/,
+                    log_since($mark, qr/\Q$tag\E/);
+        my $line = $lines[0] // '';
+        # what is left outside the quoted values: the module's own words
+        (my $outside = $line) =~ s/"[^"]*"//g;
+        ok(@lines == 1 && $line =~ /^\[/ && index($line, 'forged') >= 0
+           && $outside !~ m{forged|/etc/x}
+           && ($tag ne 'CORS004' || index($line, '\\\\x22') >= 0),
+           "$label: one line, and what the visitor sent stays inside its "
+           . 'quotes') or diag(join "\n", @lines);
+    }
+}
+
 # Requests without Origin: not CORS, no line.
 for my $c ([ 'GET', \&GET ], [ 'OPTIONS', \&OPTIONS ]) {
     my ($method, $request) = @$c;

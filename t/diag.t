@@ -19,7 +19,8 @@ use URI::Escape qw(uri_escape);
 
 use lib 't/lib';
 use CorsTest qw(ac_names file_lines private_httpd stop_httpd httpd_t
-                scratch_dir conf_where note_for request);
+                scratch_dir conf_where note_for request log_mark
+                log_since);
 
 my $docroot = Apache::Test::vars('documentroot');
 my $htaccess = catfile($docroot, qw(diaght .htaccess));
@@ -294,6 +295,32 @@ for my $q ('/diag/index.html?auto', '/diag/index.html?metrics',
        "$q: the file, not the handler");
 }
 
+# A tenant's "SetHandler cors-status" in .htaccess serves nothing: only
+# where CORSStatus On applies (not settable in .htaccess) does the handler
+# answer; elsewhere a 404, and a warning once per child.
+{
+    t_write_file($htaccess, "SetHandler cors-status\n");
+    my $mark = log_mark();
+    for my $q ('/diaght/?auto', '/diaght/?metrics',
+               '/diaght/?check&auto&url=/diag/&origin=https://app.diag.example',
+               '/diaght/') {
+        my $res = GET($q);
+        ok($res->code == 404 && $res->content !~ /CORS|diag\.conf|Verdict/,
+           "a tenant's SetHandler cors-status: $q is a 404 that shows nothing")
+            or diag($res->as_string);
+    }
+    my @warn = grep { /CORS006/ } split /\n/, log_since($mark, qr/CORS006/);
+    ok(@warn >= 1 && @warn <= 2 && index($warn[0], 'CORSStatus On does not '
+                                         . 'apply to this URL') >= 0,
+       '... logged once per child: CORSStatus On does not apply there')
+        or diag(@warn);
+    t_write_file($htaccess, "SetHandler cors-status\nCORSStatus On\n");
+    is(GET('/diaght/?auto')->code, 500,
+       'CORSStatus On in .htaccess is refused (500)');
+    t_write_file($htaccess, "CORSAllowOrigin https://ht.diag.example\n"
+                            . "CORSAllowMethods PATCH\n");
+}
+
 # --- mod_status ----------------------------------------------------------------
 
 {
@@ -460,6 +487,28 @@ EOF
                                  . 'listed');
     ($rc, $out) = httpd_t("CORSMaxAge 99999\n", '-D', 'DUMP_CORS');
     isnt($rc, 0, 'DUMP_CORS on a bad configuration: non-zero, as -t');
+
+    # each regex with its domain set (docs/mod_cors.html#trust), the regex
+    # as its author wrote it
+    ($rc, $out) = httpd_t("<Location /re>\n"
+        . "    CORSAllowOriginMatch \"^https://.*myapp\\.(com|net)\$\"\n"
+        . "    CORSAllowOriginMatch ^https://[a-z]+\\.github\\.io\$\n"
+        . "</Location>\n", '-D', 'DUMP_CORS');
+    like($out, qr/^\ {4}CORSAllowOriginMatch\ "\^https:\/\/\.\*myapp\\\.\(com\|net\)\$"
+                  \ \ \(line\ \d+\)\n\ {6}domain\ set:\ myapp\.com,myapp\.net$/mx,
+         'DUMP_CORS shows a regex as written, and its domain set');
+    like($out, qr/github\\\.io\$  \(line \d+\)\n {6}domain set: \(empty\)$/m,
+         '... and an empty domain set as such');
+}
+
+# The checker shows each regex's domain set.
+{
+    my $text = GET('/cors-status?check&auto&url=/cfg/merge/re/index.html'
+                   . '&origin=https://re1.merge.example')->content;
+    ok(index($text, 'Domain-Set: "^https://re[0-9]\.merge\.example$" '
+                    . "merge.example\n") >= 0,
+       'the checker: Domain-Set, the regex as written and its domains')
+        or diag($text);
 }
 
 # The manual's DUMP_CORS sample is what DUMP_CORS prints for the section it
