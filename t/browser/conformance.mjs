@@ -39,6 +39,7 @@ const PAGES = {
     deep: `http://x.y.app.localhost:${PA}`,
     bare: `http://app.localhost:${PA}`,
     evil: `http://evil.localhost:${PA}`,
+    lookalike: `http://evilapp.localhost:${PA}`,
     foo: `http://foo.localhost:${PA}`,
 };
 
@@ -263,6 +264,32 @@ const SCENARIOS = [
                 headers: { 'X-Custom': '1' } },
         expect: { allowed: true, status: 200, body: 'PUT', preflights: 1,
                   actuals: 1, actualStatus: 200 },
+    },
+    // Trust: a lookalike origin that a credentialed regex matches reads
+    // nothing with credentials; a real subdomain does.
+    {
+        name: 'a credentialed regex: a real subdomain reads with credentials',
+        page: 'app',
+        path: '/trust/data',
+        init: { credentials: 'include' },
+        expect: { allowed: true, status: 200, body: HELLO, preflights: 0,
+                  actuals: 1 },
+    },
+    {
+        name: 'a credentialed regex: a lookalike it matches reads nothing '
+              + 'with credentials',
+        page: 'lookalike',
+        path: '/trust/data',
+        init: { credentials: 'include' },
+        expect: { allowed: false, preflights: 0, actuals: 1,
+                  actualStatus: 200 },
+    },
+    {
+        name: 'a credentialed regex: the lookalike may read without them',
+        page: 'lookalike',
+        path: '/trust/data',
+        expect: { allowed: true, status: 200, body: HELLO, preflights: 0,
+                  actuals: 1 },
     },
     {
         name: 'credentials off: a request with cookies is blocked',

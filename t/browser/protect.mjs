@@ -98,7 +98,7 @@ async function main() {
             const why = got === want ? '' : ` (B logged ${got}, want ${want})`;
             if (!why && where.startsWith('/protreport/')) {
                 const text = fs.readFileSync(errLog, 'utf8');
-                if (!text.includes(`/protreport/echo from '${origin}': `
+                if (!text.includes(`/protreport/echo" from "${origin}": `
                                    + 'protect:report')) {
                     failed++;
                     console.log(`not ok ${i + 1} - ${name} (not logged as `
