@@ -1627,6 +1627,17 @@ static void test_regex_domains(void)
         { "^https://(www\\.)?example\\.org$", "example.org" },
         { "^https://[a-z]+\\.example\\.com$", "example.com" },
         { "^https://alt[0-9]\\.test$", "" },
+        { "https://alt1\\.test|https://alt2\\.test", "alt1.test,alt2.test" },
+        { "^(null|https://app\\.example\\.com)$", "example.com" },
+        { "https://[a-z0-9-]+\\.partner\\.example\\.net", "example.net" },
+        { "^https://re[0-9]\\.merge\\.example$", "merge.example" },
+        { "^https://\\Kapp\\.example\\.com$", "example.com" },
+        { "^https://app\\.example\\.com(*ACCEPT)", "" },
+        { "^https?://.+[.](net|org)$", "" },
+        /* names under localhost are registrable domains of their own, so
+         * this set trusts none of the origins the regex matches */
+        { "http://(foo|bar)\\.localhost:[0-9]+", "localhost" },
+        { "^http://.*app\\.localhost(:[0-9]+)?$", "app.localhost" },
         { "^https://app\\.example\\.com$|^https://app\\.example\\.net$",
           "example.com,example.net" },
         /* ports */
