@@ -470,7 +470,7 @@ static void cors_print_form(request_rec *r, const cors_check *c)
     ap_rputs("<input type=\"submit\" value=\"Check\"></form>\n", r);
 }
 
-static int cors_status_handler(request_rec *r)
+int cors_diag_handler(request_rec *r)
 {
     apr_table_t *args;
     const cors_dir_conf *conf;
@@ -478,9 +478,7 @@ static int cors_status_handler(request_rec *r)
     const char *v;
     int bad = 0, check, is_auto;
 
-    /* runs for every request: the first byte rules out most */
-    if (r->handler == NULL || r->handler[0] != 'c'
-        || strcmp(r->handler, "cors-status")) {
+    if (strcmp(r->handler, "cors-status")) {
         return DECLINED;
     }
     conf = ap_get_module_config(r->per_dir_config, &cors_module);
@@ -629,7 +627,6 @@ static void cors_diag_test_config(apr_pool_t *pconf, server_rec *s)
 
 void cors_diag_register_hooks(apr_pool_t *p)
 {
-    ap_hook_handler(cors_status_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(cors_diag_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_test_config(cors_diag_test_config, NULL, NULL, APR_HOOK_LAST);
     APR_OPTIONAL_HOOK(ap, status_hook, cors_status_hook, NULL, NULL,

@@ -264,6 +264,8 @@ typedef struct {
 /* --- cors_diag.c: counters, the cors-status handler, DUMP_CORS --- */
 void cors_diag_count(const cors_dir_conf *conf, int note);
 void cors_diag_lookup_reached(request_rec *r);
+/* SetHandler cors-status (r->handler starts with 'c'), else DECLINED. */
+int cors_diag_handler(request_rec *r);
 void cors_diag_register_hooks(apr_pool_t *p);
 
 /* --- cors_decide.c: the decision real requests and the checker share --- */

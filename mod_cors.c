@@ -433,15 +433,94 @@ static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 }
 
 /*
+ * A refusal is the module's own short 403: no ErrorDocument (a CGI, a
+ * redirect) runs for it, since it must never reach application code.
+ */
+static int cors_forbid(request_rec *r, const char *why)
+{
+    ap_custom_response(r, HTTP_FORBIDDEN, why);
+    return HTTP_FORBIDDEN;
+}
+
+/* The handler a refusal made after post_perdir_config gives. */
+#define CORS_REFUSED_HANDLER "cors-refused"
+
+/*
+ * Cross-origin protection is judged under the configuration of every URL
+ * a request is served through (docs/mod_cors.html#protection): after
+ * post_perdir_config, an internal redirect (a RewriteRule in .htaccess,
+ * a front controller) or the file mod_dir or MultiViews chose may bring
+ * a section of its own.  Judged here, when the handler is about to run;
+ * a refusal hands the request to cors_handler, which runs first.
+ */
+static void cors_protect_served(request_rec *r, const cors_dir_conf *conf)
+{
+    request_rec *orig;
+    cors_decision *d, *now;
+    cors_input in;
+
+    /* an ErrorDocument answers for a refusal already made */
+    if (r->prev && r->prev->status != HTTP_OK) {
+        return;
+    }
+    orig = cors_original(r);
+    d = ap_get_module_config(orig->request_config, &cors_module);
+    if (d && d->conf && d->conf->protect == conf->protect
+        && d->conf->origins == conf->origins) {
+        return;                 /* judged so already */
+    }
+    cors_read_input(r, conf, &in);
+    now = apr_palloc(r->pool, sizeof(*now));
+    cors_decide_protection(conf, &in, now);
+    if (now->note == CORS_NOTE_UNSET) {
+        return;
+    }
+    cors_record(r, conf, &in, now, 1);
+    if (now->refused || d == NULL) {
+        /* the answer is the refusal's, or the report's alone */
+        ap_set_module_config(orig->request_config, &cors_module, now);
+    }
+    else {
+        d->note = now->note;    /* ReportOnly: the headers stay */
+    }
+    if (now->refused) {
+        r->handler = CORS_REFUSED_HANDLER;
+    }
+}
+
+/*
+ * A refusal made when the handler was chosen, and the cors-status
+ * handler: "c" rules out most handlers with one byte.
+ */
+static int cors_handler(request_rec *r)
+{
+    if (r->handler == NULL || r->handler[0] != 'c') {
+        return DECLINED;
+    }
+    if (!strcmp(r->handler, CORS_REFUSED_HANDLER)) {
+        return cors_forbid(r, "Cross-origin request refused\n");
+    }
+    return cors_diag_handler(r);
+}
+
+/*
  * A handler, CGI script or proxied backend may set Access-Control-* fields
  * of its own, so the filter writes the headers after it.
  */
 static void cors_insert_filter(request_rec *r)
 {
+    const cors_dir_conf *conf;
     cors_decision *d;
 
     /* a subrequest's headers are overlaid onto its parent's */
-    if (r->main || (d = cors_decision_of(r)) == NULL) {
+    if (r->main) {
+        return;
+    }
+    conf = ap_get_module_config(r->per_dir_config, &cors_module);
+    if (conf->protect && conf->protect->value != CORS_PROTECT_OFF) {
+        cors_protect_served(r, conf);
+    }
+    if ((d = cors_decision_of(r)) == NULL) {
         return;
     }
     if (r->prev) {
@@ -500,16 +579,6 @@ static int cors_send_empty(request_rec *r)
            ? DONE : AP_FILTER_ERROR;
 }
 
-/*
- * A refusal is the module's own short 403: no ErrorDocument (a CGI, a
- * redirect) runs for it, since it must never reach application code.
- */
-static int cors_forbid(request_rec *r, const char *why)
-{
-    ap_custom_response(r, HTTP_FORBIDDEN, why);
-    return HTTP_FORBIDDEN;
-}
-
 static int cors_post_perdir(request_rec *r)
 {
     const cors_dir_conf *conf = ap_get_module_config(r->per_dir_config,
@@ -542,54 +611,6 @@ static int cors_post_perdir(request_rec *r)
     return HTTP_NO_CONTENT;
 }
 
-/*
- * Cross-origin protection is judged under the configuration of every URL
- * a request is served through (docs/mod_cors.html#protection): after
- * post_perdir_config, an internal redirect (a RewriteRule in .htaccess,
- * a front controller) or the file mod_dir or MultiViews chose may bring
- * a section of its own.  The last fixup, after mod_dir's: the handler has
- * not run yet.
- */
-static int cors_fixups(request_rec *r)
-{
-    const cors_dir_conf *conf = ap_get_module_config(r->per_dir_config,
-                                                     &cors_module);
-    request_rec *orig;
-    cors_decision *d, *now;
-    cors_input in;
-
-    if (r->main || conf->protect == NULL
-        || conf->protect->value == CORS_PROTECT_OFF) {
-        return DECLINED;
-    }
-    /* an ErrorDocument answers for a refusal already made */
-    if (r->prev && r->prev->status != HTTP_OK) {
-        return DECLINED;
-    }
-    orig = cors_original(r);
-    d = ap_get_module_config(orig->request_config, &cors_module);
-    if (d && d->conf && d->conf->protect == conf->protect
-        && d->conf->origins == conf->origins) {
-        return DECLINED;        /* judged so already */
-    }
-    cors_read_input(r, conf, &in);
-    now = apr_palloc(r->pool, sizeof(*now));
-    cors_decide_protection(conf, &in, now);
-    if (now->note == CORS_NOTE_UNSET) {
-        return DECLINED;
-    }
-    cors_record(r, conf, &in, now, 1);
-    if (now->refused || d == NULL) {
-        /* the answer is the refusal's, or the report's alone */
-        ap_set_module_config(orig->request_config, &cors_module, now);
-    }
-    else {
-        d->note = now->note;    /* ReportOnly: the headers stay */
-    }
-    return now->refused ? cors_forbid(r, "Cross-origin request refused\n")
-                        : DECLINED;
-}
-
 static void cors_register_hooks(apr_pool_t *p)
 {
     /* run after mod_headers' filters, so that "Header set" cannot add a
@@ -602,8 +623,8 @@ static void cors_register_hooks(apr_pool_t *p)
                                                    NULL,
                                                    AP_FTYPE_CONTENT_SET);
     ap_hook_post_perdir_config(cors_post_perdir, NULL, NULL, APR_HOOK_FIRST);
-    /* after mod_dir's DirectoryIndex (APR_HOOK_LAST) */
-    ap_hook_fixups(cors_fixups, NULL, NULL, APR_HOOK_REALLY_LAST);
+    /* first: a refusal must come before any handler runs */
+    ap_hook_handler(cors_handler, NULL, NULL, APR_HOOK_REALLY_FIRST);
     ap_hook_insert_filter(cors_insert_filter, after_headers, NULL,
                           APR_HOOK_LAST);
     /* last of all: it looks at what the other error hooks inserted */
