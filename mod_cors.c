@@ -453,7 +453,8 @@ static int cors_forbid(request_rec *r, const char *why)
  * a section of its own.  Judged here, when the handler is about to run;
  * a refusal hands the request to cors_handler, which runs first.
  */
-static void cors_protect_served(request_rec *r, const cors_dir_conf *conf)
+static CORS_RARE void cors_protect_served(request_rec *r,
+                                          const cors_dir_conf *conf)
 {
     request_rec *orig;
     cors_decision *d, *now;
