@@ -154,9 +154,10 @@ static int cors_judge_origin(const cors_origins *o, const char *origin,
  * net/http.CrossOriginProtection.  Returns NULL if the request passes,
  * else why it is refused.
  */
-static const char *cors_protect_refuses(const cors_dir_conf *conf,
-                                        const cors_input *in, int *verdict,
-                                        cors_decision *d)
+static CORS_HOT const char *cors_protect_refuses(const cors_dir_conf *conf,
+                                                 const cors_input *in,
+                                                 int *verdict,
+                                                 cors_decision *d)
 {
     const char *sfs = in->sec_fetch_site, *host = in->host, *o = in->origin;
     cors_origin parsed;

@@ -104,8 +104,9 @@ static int cors_field_is(const char *k, const char *name, const char *lower)
  * the steps that need more.  As apr_table_get, the first field of a name
  * counts.
  */
-static void cors_read_input(request_rec *r, const cors_dir_conf *conf,
-                            cors_input *in)
+static CORS_HOT void cors_read_input(request_rec *r,
+                                     const cors_dir_conf *conf,
+                                     cors_input *in)
 {
     const apr_array_header_t *arr = apr_table_elts(r->headers_in);
     const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
@@ -281,9 +282,9 @@ static void cors_log_decision(request_rec *r, const cors_input *in,
 
 /* Set the note, count the decision and log it.  again: a later URL's
  * protection replaces the note. */
-static void cors_record(request_rec *r, const cors_dir_conf *conf,
-                        const cors_input *in, const cors_decision *d,
-                        int again)
+static CORS_HOT void cors_record(request_rec *r, const cors_dir_conf *conf,
+                                 const cors_input *in,
+                                 const cors_decision *d, int again)
 {
     if (again) {
         apr_table_setn(r->notes, "CORS", cors_note_names[d->note]);
@@ -454,21 +455,16 @@ static int cors_forbid(request_rec *r, const char *why)
  * a refusal hands the request to cors_handler, which runs first.
  */
 static CORS_RARE void cors_protect_served(request_rec *r,
-                                          const cors_dir_conf *conf)
+                                          const cors_dir_conf *conf,
+                                          cors_decision *d)
 {
-    request_rec *orig;
-    cors_decision *d, *now;
+    request_rec *orig = cors_original(r);
+    cors_decision *now;
     cors_input in;
 
     /* an ErrorDocument answers for a refusal already made */
     if (r->prev && r->prev->status != HTTP_OK) {
         return;
-    }
-    orig = cors_original(r);
-    d = ap_get_module_config(orig->request_config, &cors_module);
-    if (d && d->conf && d->conf->protect == conf->protect
-        && d->conf->origins == conf->origins) {
-        return;                 /* judged so already */
     }
     cors_read_input(r, conf, &in);
     now = apr_palloc(r->pool, sizeof(*now));
@@ -518,10 +514,16 @@ static void cors_insert_filter(request_rec *r)
         return;
     }
     conf = ap_get_module_config(r->per_dir_config, &cors_module);
-    if (conf->protect && conf->protect->value != CORS_PROTECT_OFF) {
-        cors_protect_served(r, conf);
+    d = cors_decision_of(r);
+    /* judged already where the decision used this protection and origin
+     * set: only a later URL's own section is judged again */
+    if (conf->protect && conf->protect->value != CORS_PROTECT_OFF
+        && !(d && d->conf->protect == conf->protect
+             && d->conf->origins == conf->origins)) {
+        cors_protect_served(r, conf, d);
+        d = cors_decision_of(r);
     }
-    if ((d = cors_decision_of(r)) == NULL) {
+    if (d == NULL) {
         return;
     }
     if (r->prev) {
