@@ -167,6 +167,67 @@ int cors_first_time(const char *key)
     return first;
 }
 
+/*
+ * httpd reads a tenant's .htaccess for every request.  What a directive
+ * computes from its text alone -- a regex compiled, its domain set and
+ * the warnings its text deserves; an origin pattern parsed and judged
+ * against the public suffix list -- a child keeps, keyed by that text
+ * (docs/performance.md#shared-hosting).  What depends on the file (its
+ * file:line, the section's other lines) is worked out each time, so
+ * messages, warnings and provenance stay those of each file.  At most
+ * CORS_MEMO_ENTRIES entries and about CORS_MEMO_BYTES; past that, a text
+ * is worked out each time, as at startup.
+ */
+#define CORS_MEMO_ENTRIES 10000
+#define CORS_MEMO_BYTES (16 * 1024 * 1024)
+
+/* Work out what a text gives, from p; *bytes is about what it took. */
+typedef const void *(*cors_memo_make)(cmd_parms *cmd, apr_pool_t *p,
+                                      const char *text, apr_size_t *bytes);
+
+/* The kinds of text the memo keeps, each a table: text -> what it gives. */
+enum { CORS_MEMO_REGEX, CORS_MEMO_PATTERN, CORS_MEMO_KINDS };
+static apr_hash_t *cors_memo_table[CORS_MEMO_KINDS];
+static apr_size_t cors_memo_bytes;
+static int cors_memo_entries;
+#if APR_HAS_THREADS
+static apr_thread_mutex_t *cors_memo_lock;
+#endif
+
+/*
+ * What text gives, from the child's memo when it is there; else worked
+ * out now, from cmd->pool.  Made under the lock, from the memo's own
+ * pool: each text once per child.
+ */
+static const void *cors_memo(cmd_parms *cmd, int kind, const char *text,
+                             cors_memo_make make)
+{
+    apr_hash_t *table = cors_memo_table[kind];
+    apr_size_t len = strlen(text), bytes = 0;
+    const void *v = NULL;
+
+    if (table == NULL) {
+        return make(cmd, cmd->pool, text, &bytes);
+    }
+#if APR_HAS_THREADS
+    apr_thread_mutex_lock(cors_memo_lock);
+#endif
+    v = apr_hash_get(table, text, len);
+    if (v == NULL && cors_memo_entries < CORS_MEMO_ENTRIES
+        && cors_memo_bytes < CORS_MEMO_BYTES) {
+        apr_pool_t *p = apr_hash_pool_get(table);
+
+        v = make(cmd, p, text, &bytes);
+        apr_hash_set(table, apr_pstrmemdup(p, text, len), len, v);
+        cors_memo_entries++;
+        cors_memo_bytes += bytes + len + 64;
+    }
+#if APR_HAS_THREADS
+    apr_thread_mutex_unlock(cors_memo_lock);
+#endif
+    return v ? v : make(cmd, cmd->pool, text, &bytes);
+}
+
 /* Where the directive being read is: its file and line. */
 static void cors_where_set(cmd_parms *cmd, cors_where *w)
 {
@@ -426,11 +487,31 @@ static const char *cors_conflict(cmd_parms *cmd, const char *arg)
                         "section.", cmd->cmd->name, arg);
 }
 
+/* What an origin pattern's text alone gives: kept in the memo. */
+typedef struct {
+    cors_pattern pat;
+    int suffix;                 /* a "*." right under a public suffix */
+    const char *error;          /* why it is not a pattern, or NULL */
+} cors_pattern_text;
+
+static const void *cors_pattern_read(cmd_parms *cmd, apr_pool_t *p,
+                                     const char *text, apr_size_t *bytes)
+{
+    cors_pattern_text *t = apr_pcalloc(p, sizeof(*t));
+
+    *bytes = sizeof(*t) + 2 * strlen(text);
+    t->error = cors_pattern_parse(p, text, &t->pat);
+    /* checked once here: a policy may list thousands of origins */
+    t->suffix = !t->error && cors_pattern_under_public_suffix(&t->pat);
+    return t;
+}
+
 static const char *cors_set_origin(cmd_parms *cmd, void *dconf,
                                    const char *arg)
 {
     cors_dir_conf *conf = dconf;
     cors_origins *o;
+    const cors_pattern_text *t;
     cors_pattern pat;
     const char *err = cors_directive_begin(cmd, dconf, arg);
 
@@ -476,16 +557,16 @@ static const char *cors_set_origin(cmd_parms *cmd, void *dconf,
         return cors_check_section(cmd, conf);
     }
 
-    err = cors_pattern_parse(cmd->pool, arg, &pat);
-    if (err) {
+    t = cors_memo(cmd, CORS_MEMO_PATTERN, arg, cors_pattern_read);
+    if (t->error) {
         return apr_psprintf(cmd->pool, "%s: invalid origin %s: %s.",
                             cmd->cmd->name, cors_quote(cmd->pool, arg, 0),
-                            err);
+                            t->error);
     }
+    pat = t->pat;
     APR_ARRAY_PUSH(o->patterns, cors_pattern) = pat;
     o->allows = 1;
-    /* checked once here: a policy may list thousands of origins */
-    if (cors_pattern_under_public_suffix(&pat)) {
+    if (t->suffix) {
         cors_set_add(cmd->pool, o->suffix_set, &pat);
         if (!o->unsafe) {
             o->unsafe = apr_psprintf(cmd->pool, "CORSAllowOrigin %s (%s is "
@@ -528,7 +609,8 @@ int cors_regex_matches(const ap_regex_t *re, const char *s, int *limited)
 }
 
 /* Why a regex does not compile, in PCRE's own words where possible. */
-static const char *cors_regex_error(cmd_parms *cmd, const char *arg)
+static const char *cors_regex_error(cmd_parms *cmd, apr_pool_t *p,
+                                    const char *arg)
 {
 #ifdef CORS_HAVE_PCRE2
     int code;
@@ -539,9 +621,9 @@ static const char *cors_regex_error(cmd_parms *cmd, const char *arg)
 
     if (re == NULL) {
         pcre2_get_error_message(code, msg, sizeof(msg));
-        return apr_psprintf(cmd->pool, "%s: regex %s does not compile: "
+        return apr_psprintf(p, "%s: regex %s does not compile: "
                             "%s at offset %d.", cmd->cmd->name,
-                            cors_quote(cmd->pool, arg, 0), (const char *)msg,
+                            cors_quote(p, arg, 0), (const char *)msg,
                             (int)offset);
     }
     pcre2_code_free(re);
@@ -551,16 +633,16 @@ static const char *cors_regex_error(cmd_parms *cmd, const char *arg)
     pcre *re = pcre_compile(arg, PCRE_CASELESS, &msg, &offset, NULL);
 
     if (re == NULL) {
-        return apr_psprintf(cmd->pool, "%s: regex %s does not compile: "
+        return apr_psprintf(p, "%s: regex %s does not compile: "
                             "%s at offset %d.", cmd->cmd->name,
-                            cors_quote(cmd->pool, arg, 0), msg, offset);
+                            cors_quote(p, arg, 0), msg, offset);
     }
     pcre_free(re);
 #endif
-    return apr_psprintf(cmd->pool, "%s: regex %s does not compile (a "
+    return apr_psprintf(p, "%s: regex %s does not compile (a "
                         "start-of-pattern option such as (*UTF) cannot be "
                         "used either).", cmd->cmd->name,
-                        cors_quote(cmd->pool, arg, 0));
+                        cors_quote(p, arg, 0));
 }
 
 /* The fix a message about a regex's trust gives. */
@@ -570,57 +652,56 @@ static const char *cors_regex_error(cmd_parms *cmd, const char *arg)
 /*
  * What a regex's text says about the origins it lets in: one that
  * matches the canaries allows every site, one that names no domain
- * literally has no origin to trust (docs/mod_cors.html#trust).  Returns
- * why none of its origins can be trusted, or NULL.  Lookalike probes and
- * a missing "://" give warnings: they no longer decide trust.
+ * literally has no origin to trust (docs/mod_cors.html#trust); t->unsafe
+ * says why none can be.  Lookalike probes and a missing "://" give
+ * warnings: they no longer decide trust.
  */
-static const char *cors_judge_regex(cmd_parms *cmd, cors_regex *cr)
+static void cors_judge_regex(apr_pool_t *p, const char *text,
+                             cors_regex_text *t)
 {
     apr_array_header_t *probes;
-    const char *host, *why = NULL;
+    const char *host;
     int i, limited;
 
-    cr->domains = cors_regex_domains(cmd->pool, cr->text);
+    t->domains = cors_regex_domains(p, text);
     for (i = 0; cors_canary_origins[i]; i++) {
-        if (cors_regex_matches(cr->re, cors_canary_origins[i], &limited)) {
-            cr->any = 1;
-            cors_warn(cmd, apr_psprintf(cmd->pool, "regex %s allows every "
-                      "site (it matches %s); use CORSAllowOrigin * if that "
-                      "is meant.", cors_quote(cmd->pool, cr->text, 0),
-                      cors_canary_origins[i]));
-            return apr_psprintf(cmd->pool, "CORSAllowOriginMatch %s (it "
-                                "allows every site)",
-                                cors_quote(cmd->pool, cr->text, 0));
+        if (cors_regex_matches(t->re, cors_canary_origins[i], &limited)) {
+            t->any = 1;
+            APR_ARRAY_PUSH(t->warnings, const char *) = apr_psprintf(p,
+                "regex %s allows every site (it matches %s); use "
+                "CORSAllowOrigin * if that is meant.",
+                cors_quote(p, text, 0), cors_canary_origins[i]);
+            t->unsafe = apr_psprintf(p, "CORSAllowOriginMatch %s (it allows "
+                                     "every site)", cors_quote(p, text, 0));
+            return;
         }
     }
-    if (cr->domains->nelts == 0) {
-        why = apr_psprintf(cmd->pool, "CORSAllowOriginMatch %s (it names "
-                           "no domain literally)",
-                           cors_quote(cmd->pool, cr->text, 0));
+    if (t->domains->nelts == 0) {
+        t->unsafe = apr_psprintf(p, "CORSAllowOriginMatch %s (it names no "
+                                 "domain literally)", cors_quote(p, text, 0));
     }
-    if (!strstr(cr->text, "://")) {
+    if (!strstr(text, "://")) {
         const char *http = NULL;
 
-        for (i = 0; !http && i < cr->domains->nelts; i++) {
-            const char *d = APR_ARRAY_IDX(cr->domains, i, const char *);
-            const char *evil = apr_pstrcat(cmd->pool, "http://evil.", d,
-                                           NULL);
+        for (i = 0; !http && i < t->domains->nelts; i++) {
+            const char *d = APR_ARRAY_IDX(t->domains, i, const char *);
+            const char *evil = apr_pstrcat(p, "http://evil.", d, NULL);
 
-            if (cors_regex_matches(cr->re, evil, &limited)) {
+            if (cors_regex_matches(t->re, evil, &limited)) {
                 http = evil;
             }
         }
-        cors_warn(cmd, apr_psprintf(cmd->pool, "regex %s has no "
-                  "\"://\": it is matched against the whole "
-                  "scheme://host[:port]%s%s; write the scheme, e.g. "
-                  "^https://([a-z0-9-]+\\.)*example\\.com$.",
-                  cors_quote(cmd->pool, cr->text, 0),
-                  http ? ", so it matches http:// origins such as " : "",
-                  http ? http : ""));
-        return why;
+        APR_ARRAY_PUSH(t->warnings, const char *) = apr_psprintf(p,
+            "regex %s has no \"://\": it is matched against the whole "
+            "scheme://host[:port]%s%s; write the scheme, e.g. "
+            "^https://([a-z0-9-]+\\.)*example\\.com$.",
+            cors_quote(p, text, 0),
+            http ? ", so it matches http:// origins such as " : "",
+            http ? http : "");
+        return;
     }
-    if (cors_regex_probes(cmd->pool, cr->text, &host, &probes)) {
-        return why;
+    if (cors_regex_probes(p, text, &host, &probes)) {
+        return;
     }
     for (i = 0; i < probes->nelts; i++) {
         const char *probe = APR_ARRAY_IDX(probes, i, const char *);
@@ -628,25 +709,50 @@ static const char *cors_judge_regex(cmd_parms *cmd, cors_regex *cr)
         const char *d;
         char lower[CORS_ORIGIN_MAX + 1];
 
-        if (!cors_regex_matches(cr->re, probe, &limited)
+        if (!cors_regex_matches(t->re, probe, &limited)
             || !cors_origin_parse(probe, strlen(probe), &o)) {
             continue;
         }
         apr_cpystrn(lower, o.host, o.host_len + 1);
         ap_str_tolower(lower);
         d = cors_registrable_domain(lower, o.host_is_ip);
-        cors_warn(cmd, apr_psprintf(cmd->pool, "regex %s also matches the "
-                  "lookalike origin %s, whose pages can then read "
-                  "responses%s; anchor the host and escape its dots, e.g. "
-                  "^https://([a-z0-9-]+\\.)*example\\.com$.",
-                  cors_quote(cmd->pool, cr->text, 0),
-                  probe, cors_domains_has(cr->domains, d) ? ""
-                  : " (it gets no credentials, private network access or "
-                    "cross-origin protection's trust: its registrable domain "
-                    "is not in the regex's domain set)"));
+        APR_ARRAY_PUSH(t->warnings, const char *) = apr_psprintf(p,
+            "regex %s also matches the lookalike origin %s, whose pages can "
+            "then read responses%s; anchor the host and escape its dots, "
+            "e.g. ^https://([a-z0-9-]+\\.)*example\\.com$.",
+            cors_quote(p, text, 0), probe,
+            cors_domains_has(t->domains, d) ? ""
+            : " (it gets no credentials, private network access or "
+              "cross-origin protection's trust: its registrable domain is "
+              "not in the regex's domain set)");
         break;
     }
-    return why;
+}
+
+/*
+ * What a regex's text gives (cors_memo_make): compiled, bounded and
+ * judged.  It must compile on its own before it is anchored, or a stray
+ * ")" could escape the anchors: "a)|(.*" would match anything.
+ */
+static const void *cors_regex_read(cmd_parms *cmd, apr_pool_t *p,
+                                   const char *text, apr_size_t *bytes)
+{
+    cors_regex_text *t = apr_pcalloc(p, sizeof(*t));
+
+    /* PCRE's compiled form of an origin regex is a few hundred bytes */
+    *bytes = sizeof(*t) + 1024 + 4 * strlen(text);
+    t->warnings = apr_array_make(p, 1, sizeof(const char *));
+    t->re = ap_pregcomp(p, text, AP_REG_ICASE);
+    if (t->re) {
+        t->re = ap_pregcomp(p, apr_pstrcat(p, CORS_REGEX_LIMITS "^(?:", text,
+                                           ")$", NULL), AP_REG_ICASE);
+    }
+    if (t->re == NULL) {
+        t->error = cors_regex_error(cmd, p, text);
+        return t;
+    }
+    cors_judge_regex(p, text, t);
+    return t;
 }
 
 static const char *cors_set_origin_match(cmd_parms *cmd, void *dconf,
@@ -655,7 +761,9 @@ static const char *cors_set_origin_match(cmd_parms *cmd, void *dconf,
     cors_dir_conf *conf = dconf;
     cors_origins *o;
     cors_regex *cr;
+    const cors_regex_text *t;
     const char *err = cors_directive_begin(cmd, dconf, NULL);
+    int i;
 
     if (err) {
         return err;
@@ -664,28 +772,22 @@ static const char *cors_set_origin_match(cmd_parms *cmd, void *dconf,
     if (o->any || o->none) {
         return cors_conflict(cmd, o->any ? "*" : "none");
     }
+    t = cors_memo(cmd, CORS_MEMO_REGEX, arg, cors_regex_read);
+    if (t->re == NULL) {
+        return t->error;
+    }
     cr = apr_array_push(o->regexes);
     cr->text = arg;
+    cr->is = t;
     cors_where_set(cmd, &cr->where);
-    /*
-     * The regex must compile on its own before it is anchored, or a
-     * stray ")" could escape the anchors: "a)|(.*" would match anything.
-     */
-    cr->re = ap_pregcomp(cmd->pool, arg, AP_REG_ICASE);
-    if (cr->re) {
-        cr->re = ap_pregcomp(cmd->pool, apr_pstrcat(cmd->pool,
-                             CORS_REGEX_LIMITS "^(?:", arg, ")$", NULL),
-                             AP_REG_ICASE);
-    }
-    if (cr->re == NULL) {
-        return cors_regex_error(cmd, arg);
+    for (i = 0; i < t->warnings->nelts; i++) {
+        cors_warn(cmd, APR_ARRAY_IDX(t->warnings, i, const char *));
     }
     o->allows = 1;
     cors_origins_text(cmd, o, arg);
-    cr->unsafe = cors_judge_regex(cmd, cr);
-    if (cr->unsafe && !o->unsafe) {
-        o->unsafe = cr->unsafe;
-        o->unsafe_fix = cr->any ? NULL : CORS_NAME_THE_DOMAIN;
+    if (t->unsafe && !o->unsafe) {
+        o->unsafe = t->unsafe;
+        o->unsafe_fix = t->any ? NULL : CORS_NAME_THE_DOMAIN;
     }
     return cors_check_section(cmd, conf);
 }
@@ -729,7 +831,7 @@ static const char *cors_list_add(cmd_parms *cmd, cors_dir_conf *conf,
                                  int methods)
 {
     cors_list *list = *slot;
-    const char *joined, *err = cors_directive_begin(cmd, conf, arg);
+    const char *joined, *method, *err = cors_directive_begin(cmd, conf, arg);
 
     if (err) {
         return err;
@@ -767,21 +869,24 @@ static const char *cors_list_add(cmd_parms *cmd, cors_dir_conf *conf,
                             "browsers never send it cross-origin.",
                             cmd->cmd->name, arg);
     }
-    else if (!cors_method_listed(list->names, cors_method_normalize(arg))) {
-        if (!strcmp(cors_method_normalize(arg), "OPTIONS")) {
+    else if (!cors_method_listed(list->names,
+                                 (method = cors_method_normalize(arg)))) {
+        if (!strcmp(method, "OPTIONS")) {
             cors_warn(cmd, "\"OPTIONS\" is needed only where pages send "
                       "OPTIONS requests themselves: preflights need no "
                       "listing (the module answers them).");
         }
-        APR_ARRAY_PUSH(list->names, const char *) =
-            cors_method_normalize(arg);
+        APR_ARRAY_PUSH(list->names, const char *) = method;
     }
     if (list->star && !list->star_warned) {
         cors_warn_beside_star(cmd, conf, list, slot);
     }
 
-    /* Joined here, once, rather than for every response. */
-    joined = apr_array_pstrcat(cmd->pool, list->names, ',');
+    /* Joined here, once, rather than for every response: one name more
+     * than the value before, most of the time. */
+    joined = list->names->nelts == 1
+             ? APR_ARRAY_IDX(list->names, 0, const char *)
+             : apr_array_pstrcat(cmd->pool, list->names, ',');
     if (!list->star) {
         list->value = joined;
     }
@@ -1017,11 +1122,43 @@ static void cors_test_config(apr_pool_t *pconf, server_rec *s)
     cors_log_warnings(pconf, s);
 }
 
+/* The memo: a pool and allocator of its own, used under its lock. */
+static void cors_memo_init(apr_pool_t *pchild)
+{
+    apr_allocator_t *allocator;
+    apr_pool_t *pool;
+    int i;
+
+    for (i = 0; i < CORS_MEMO_KINDS; i++) {
+        cors_memo_table[i] = NULL;
+    }
+    cors_memo_bytes = 0;
+    cors_memo_entries = 0;
+#if APR_HAS_THREADS
+    if (apr_thread_mutex_create(&cors_memo_lock, APR_THREAD_MUTEX_DEFAULT,
+                                pchild) != APR_SUCCESS) {
+        return;
+    }
+#endif
+    if (apr_allocator_create(&allocator) != APR_SUCCESS) {
+        return;
+    }
+    if (apr_pool_create_ex(&pool, pchild, NULL, allocator) != APR_SUCCESS) {
+        apr_allocator_destroy(allocator);
+        return;
+    }
+    apr_allocator_owner_set(allocator, pool);
+    for (i = 0; i < CORS_MEMO_KINDS; i++) {
+        cors_memo_table[i] = apr_hash_make(pool);
+    }
+}
+
 static void cors_child_init(apr_pool_t *p, server_rec *s)
 {
     apr_allocator_t *allocator;
     apr_pool_t *pool;
 
+    cors_memo_init(p);
     cors_in_child = 1;
     cors_warned = NULL;
 #if APR_HAS_THREADS

@@ -87,14 +87,14 @@ static int cors_regex_trusts(const cors_regex *cr, const cors_origin *o)
     char host[CORS_ORIGIN_MAX + 1];
     apr_size_t i;
 
-    if (cr->unsafe) {
+    if (cr->is->unsafe) {
         return 0;
     }
     for (i = 0; i < o->host_len; i++) {
         host[i] = apr_tolower(o->host[i]);
     }
     host[i] = '\0';
-    return cors_domains_has(cr->domains,
+    return cors_domains_has(cr->is->domains,
                             cors_registrable_domain(host, o->host_is_ip));
 }
 
@@ -131,10 +131,10 @@ static int cors_judge_origin(const cors_origins *o, const char *origin,
     for (i = 0; i < o->regexes->nelts; i++) {
         const cors_regex *cr = &APR_ARRAY_IDX(o->regexes, i, cors_regex);
 
-        if (untrusted && (cr->unsafe || !need_trust)) {
+        if (untrusted && (cr->is->unsafe || !need_trust)) {
             continue;           /* it could add nothing */
         }
-        if (cors_regex_matches(cr->re, origin, &limited)) {
+        if (cors_regex_matches(cr->is->re, origin, &limited)) {
             if (!need_trust || cors_regex_trusts(cr, &parsed)) {
                 return CORS_ORIGIN_ALLOWED;
             }
@@ -162,11 +162,6 @@ static CORS_HOT const char *cors_protect_refuses(const cors_dir_conf *conf,
     const char *sfs = in->sec_fetch_site, *host = in->host, *o = in->origin;
     cors_origin parsed;
 
-    /* a WebSocket handshake carries cookies to any origin: unsafe */
-    if (cors_method_is_safe(in->method)
-        && !in->websocket) {
-        return NULL;
-    }
     /* step 2: an origin the section allows and trusts */
     if (o && cors_has_origins(conf) && strcmp(o, "null")
         && !conf->origins->any) {
@@ -388,20 +383,33 @@ static void cors_decide_actual(const cors_dir_conf *conf,
 }
 
 /*
- * Cross-origin protection's part of a decision: 1 when it refuses (d is
- * complete), else 0, with *report set when ReportOnly lets a refusal
- * through.  *verdict keeps the origin's judgement for what follows.
+ * Does cross-origin protection judge the request at all?  Not httpd's
+ * own answer (a 400, a Redirect: it reached no handler, and may have no
+ * method).  Step 1: a safe method passes, but a WebSocket handshake,
+ * which carries cookies to any origin, is unsafe.  Inline: most
+ * protected requests stop here.
  */
-static int cors_protect(const cors_dir_conf *conf, const cors_input *in,
-                        int *verdict, int *report, cors_decision *d)
+static APR_INLINE int cors_protect_judges(const cors_dir_conf *conf,
+                                          const cors_input *in)
 {
-    const char *why;
+    return conf->protect && conf->protect->value != CORS_PROTECT_OFF
+           && !in->unanswered
+           && (in->websocket || !cors_method_is_safe(in->method));
+}
 
-    /* httpd's own answer (a 400, a Redirect) reached no handler: nothing
-     * for cross-origin protection to stop */
-    if (!conf->protect || conf->protect->value == CORS_PROTECT_OFF
-        || in->unanswered
-        || (why = cors_protect_refuses(conf, in, verdict, d)) == NULL) {
+/*
+ * Cross-origin protection's part of a decision, where it judges: 1 when it
+ * refuses (d is complete), else 0, with *report set when ReportOnly lets
+ * a refusal through.  *verdict keeps the origin's judgement for what
+ * follows.  Out of line: most policies have no protection.
+ */
+static CORS_APART int cors_protect(const cors_dir_conf *conf,
+                                   const cors_input *in, int *verdict,
+                                   int *report, cors_decision *d)
+{
+    const char *why = cors_protect_refuses(conf, in, verdict, d);
+
+    if (why == NULL) {
         return 0;
     }
     d->offending = why;
@@ -430,7 +438,8 @@ void cors_decide(apr_pool_t *p, const cors_dir_conf *conf,
     memset(d, 0, sizeof(*d));
     d->note = CORS_NOTE_UNSET;
     d->conf = conf;
-    if (cors_protect(conf, in, &verdict, &report, d)) {
+    if (cors_protect_judges(conf, in)
+        && cors_protect(conf, in, &verdict, &report, d)) {
         return;
     }
     /* where only cross-origin protection is on, the module touches no
@@ -467,7 +476,8 @@ void cors_decide_protection(const cors_dir_conf *conf, const cors_input *in,
     memset(d, 0, sizeof(*d));
     d->note = CORS_NOTE_UNSET;
     d->conf = conf;
-    if (!cors_protect(conf, in, &verdict, &report, d) && report) {
+    if (cors_protect_judges(conf, in)
+        && !cors_protect(conf, in, &verdict, &report, d) && report) {
         d->note = CORS_NOTE_PROTECT_REPORT;
     }
 }

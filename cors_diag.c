@@ -322,9 +322,9 @@ static void cors_print_domain_sets(request_rec *r, const cors_dir_conf *conf,
     for (i = 0; conf->origins && i < conf->origins->regexes->nelts; i++) {
         const cors_regex *cr = &APR_ARRAY_IDX(conf->origins->regexes, i,
                                               cors_regex);
-        const char *set = cr->any ? "(none: it allows every site)"
-                          : cr->domains->nelts
-                          ? apr_array_pstrcat(r->pool, cr->domains, ',')
+        const char *set = cr->is->any ? "(none: it allows every site)"
+                          : cr->is->domains->nelts
+                          ? apr_array_pstrcat(r->pool, cr->is->domains, ',')
                           : "(empty)";
         const char *text = cr->text;
 

@@ -47,13 +47,16 @@
 #endif
 
 /*
- * A rare branch of a hook that runs for every request: kept out of line,
- * so that its locals do not weigh on the hook's common path.
+ * A branch that most requests do not take (CORS_RARE), or that most
+ * policies do not use (CORS_APART): kept out of line, so that its locals
+ * do not weigh on the common path.
  */
 #if defined(__GNUC__)
 #define CORS_RARE __attribute__((noinline, cold))
+#define CORS_APART __attribute__((noinline))
 #else
 #define CORS_RARE
+#define CORS_APART
 #endif
 
 /* A step of the common path called from a rare one too: still inlined
@@ -81,13 +84,27 @@ typedef struct {
     cors_where where;
 } cors_value;
 
-/* A CORSAllowOriginMatch regex, anchored, and whom it may trust. */
+/*
+ * What a CORSAllowOriginMatch regex's text alone gives: the same for
+ * every line that writes it, so a child keeps it for .htaccess files
+ * (cors_config.c, the memo).
+ */
 typedef struct {
-    ap_regex_t *re;
-    const char *text;           /* as written */
+    ap_regex_t *re;                     /* anchored and bounded; NULL: it
+                                         * does not compile */
+    const char *error;                  /* then why */
     apr_array_header_t *domains;        /* its domain set (trust) */
-    int any;                    /* it allows every site */
-    const char *unsafe;         /* why none of its origins is trusted */
+    int any;                            /* it allows every site */
+    const char *unsafe;                 /* why none of its origins is
+                                         * trusted, or NULL */
+    apr_array_header_t *warnings;       /* what its text deserves, said at
+                                         * each line that writes it */
+} cors_regex_text;
+
+/* A CORSAllowOriginMatch line. */
+typedef struct {
+    const char *text;                   /* as written */
+    const cors_regex_text *is;          /* what the text gives */
     cors_where where;
 } cors_regex;
 

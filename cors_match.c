@@ -402,18 +402,16 @@ int cors_pattern_under_public_suffix(const cors_pattern *pat)
 
 cors_origin_set *cors_set_make(apr_pool_t *p)
 {
-    cors_origin_set *set = apr_pcalloc(p, sizeof(*set));
-
-    set->exact = apr_hash_make(p);
-    set->wild = apr_hash_make(p);
-    set->full = apr_hash_make(p);
-    return set;
+    /* the hashes are made when a pattern needs them: a tenant's
+     * .htaccess makes its set on every request */
+    return apr_pcalloc(p, sizeof(cors_origin_set));
 }
 
 void cors_set_add(apr_pool_t *p, cors_origin_set *set,
                   const cors_pattern *pat)
 {
-    apr_hash_t *hash = pat->wildcard ? set->wild : set->exact;
+    apr_hash_t **slot = pat->wildcard ? &set->wild : &set->exact;
+    apr_hash_t *hash = *slot ? *slot : (*slot = apr_hash_make(p));
     cors_port_rule *rule = apr_palloc(p, sizeof(*rule));
 
     rule->scheme = pat->scheme;
@@ -434,6 +432,9 @@ void cors_set_add(apr_pool_t *p, cors_origin_set *set,
     else if (pat->port != CORS_PORT_ANY) {
         const char *full = cors_pattern_unparse(p, pat);
 
+        if (set->full == NULL) {
+            set->full = apr_hash_make(p);
+        }
         if (apr_hash_get(set->full, full, APR_HASH_KEY_STRING) == NULL) {
             if (set->nsmall >= 0 && set->nsmall < CORS_SMALL_SET) {
                 set->small_len[set->nsmall] = strlen(full);
@@ -456,7 +457,7 @@ static int cors_full_has(const cors_origin_set *set, const char *s,
     char buf[CORS_ORIGIN_MAX];
     apr_size_t i;
 
-    if (len == 0 || len > sizeof(buf)) {
+    if (len == 0 || len > sizeof(buf) || set->full == NULL) {
         return 0;
     }
     /* browsers send lower case: copy only a value that is not */
@@ -510,10 +511,11 @@ int cors_set_match(const cors_origin_set *set, const cors_origin *o)
         return 0;
     }
     cors_lower(host, o->host, o->host_len);
-    if (cors_rules_match(apr_hash_get(set->exact, host, o->host_len), o)) {
+    if (set->exact
+        && cors_rules_match(apr_hash_get(set->exact, host, o->host_len), o)) {
         return 1;
     }
-    if (o->host_is_ip || apr_hash_count(set->wild) == 0) {
+    if (o->host_is_ip || set->wild == NULL) {
         return 0;
     }
     /*
@@ -698,10 +700,10 @@ const char *cors_method_normalize(const char *m)
     static const char *const known[] = {
         "DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT", NULL
     };
-    int i;
+    int c = apr_toupper(m[0]), i;
 
     for (i = 0; known[i]; i++) {
-        if (!strcasecmp(m, known[i])) {
+        if (known[i][0] == c && !strcasecmp(m, known[i])) {
             return known[i];
         }
     }
@@ -722,8 +724,10 @@ int cors_method_listed(const apr_array_header_t *names, const char *m)
 
 int cors_method_is_forbidden(const char *m)
 {
-    return !strcasecmp(m, "CONNECT") || !strcasecmp(m, "TRACE")
-        || !strcasecmp(m, "TRACK");
+    int c = apr_tolower(m[0]);
+
+    return (c == 'c' && !strcasecmp(m, "CONNECT"))
+        || (c == 't' && (!strcasecmp(m, "TRACE") || !strcasecmp(m, "TRACK")));
 }
 
 /* The Fetch standard's forbidden request-header names: set by the browser
@@ -738,13 +742,15 @@ static const char *const cors_forbidden_headers[] = {
 
 int cors_header_is_forbidden(const char *name)
 {
-    int i;
+    int c = apr_tolower(name[0]), i;
 
     if (!strncasecmp(name, "Proxy-", 6) || !strncasecmp(name, "Sec-", 4)) {
         return 1;
     }
+    /* the first letter rules out most names without a call */
     for (i = 0; cors_forbidden_headers[i]; i++) {
-        if (!strcasecmp(name, cors_forbidden_headers[i])) {
+        if (apr_tolower(cors_forbidden_headers[i][0]) == c
+            && !strcasecmp(name, cors_forbidden_headers[i])) {
             return 1;
         }
     }
@@ -755,8 +761,11 @@ int cors_header_is_safelisted(const char *name)
 {
     /* Content-Type is safelisted for three types only (a JSON body needs
      * it listed), and Range for one form that browsers differ on */
-    return !strcasecmp(name, "Accept") || !strcasecmp(name, "Accept-Language")
-        || !strcasecmp(name, "Content-Language");
+    int c = apr_tolower(name[0]);
+
+    return (c == 'a' && (!strcasecmp(name, "Accept")
+                         || !strcasecmp(name, "Accept-Language")))
+        || (c == 'c' && !strcasecmp(name, "Content-Language"));
 }
 
 const char *cors_request_headers_refused(apr_pool_t *p, const char *acrh,

@@ -63,7 +63,8 @@ typedef struct {
 
 /* Exact and "*." patterns, looked up by host: cost follows the Origin. */
 typedef struct {
-    apr_hash_t *exact;          /* host -> cors_port_rule list */
+    apr_hash_t *exact;          /* host -> cors_port_rule list (each
+                                 * hash NULL until a pattern needs it) */
     apr_hash_t *wild;           /* ".suffix" -> cors_port_rule list */
     apr_hash_t *full;           /* "scheme://host[:port]" of exact ones */
     const char *small[CORS_SMALL_SET];  /* the same, while there are few */

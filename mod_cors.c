@@ -225,8 +225,8 @@ static void cors_warn_untrusted(request_rec *r, const cors_dir_conf *conf,
                   "(logged once per child and section).", cr->where.file,
                   cr->where.line, cors_quote(r->pool, cr->text, 0),
                   domain ? domain : "(none: a public suffix)",
-                  cr->domains->nelts
-                  ? apr_array_pstrcat(r->pool, cr->domains, ',')
+                  cr->is->domains->nelts
+                  ? apr_array_pstrcat(r->pool, cr->is->domains, ',')
                   : "empty", cors_quote(r->pool, r->uri, 300));
 }
 

@@ -1,0 +1,131 @@
+# Shared hosting (docs/performance.md#shared-hosting): a child keeps what
+# a .htaccess line computes from its text alone (a regex compiled and
+# judged, an origin pattern parsed), and nothing shows it: two tenants
+# with the same text each get their own file:line in warnings, decision
+# lines and the checker; an edited .htaccess takes effect on the next
+# request; a warning is logged once per child and file; and past the
+# memo's bound (10,000 texts) the 10,001st policy still works.  A private
+# httpd with one child, so that every request meets the same memo.
+use strict;
+use warnings FATAL => 'all';
+
+use Apache::Test qw(-withtestmore);
+use File::Path qw(make_path);
+use LWP::UserAgent ();
+use Time::HiRes qw(sleep);
+
+use lib 't/lib';
+use CorsTest qw(private_httpd stop_httpd file_lines);
+
+my $ua = LWP::UserAgent->new(keep_alive => 1);
+# AllowOverride from <Directory />: private_httpd's <Directory> for its
+# htdocs sets none of its own
+my $srv = private_httpd(1, <<'EOF');
+<Directory "/">
+    AllowOverride FileInfo
+</Directory>
+<Location "/cors-status">
+    SetHandler cors-status
+    CORSStatus On
+</Location>
+EOF
+my $base = "http://127.0.0.1:$srv->{ports}[0]";
+
+sub write_file {
+    my ($path, $text) = @_;
+    open my $fh, '>', $path or die "$path: $!";
+    print $fh $text;
+    close $fh or die $!;
+}
+
+sub get {
+    my ($path, $origin) = @_;
+    return $ua->get("$base$path", Origin => $origin);
+}
+
+sub log_lines {
+    my ($re) = @_;
+    return grep { $_ =~ $re } file_lines("$srv->{dir}/error_log");
+}
+
+# --- two tenants, the same text ------------------------------------------
+
+my $regex = "CORSAllowOriginMatch \"^https://.*example\\.com\$\"\n"
+            . "CORSAllowMethods PUT\n";
+my %file;
+for my $t (qw(alice bob)) {
+    make_path("$srv->{dir}/htdocs/$t");
+    write_file("$srv->{dir}/htdocs/$t/index.html", "$t\n");
+    # the same lines, at another line of each file
+    $file{$t} = "$srv->{dir}/htdocs/$t/.htaccess";
+    write_file($file{$t}, ($t eq 'bob' ? "# bob's API\n" : '') . $regex);
+}
+for my $round (1 .. 10) {
+    for my $t (qw(alice bob)) {
+        my $res = get("/$t/index.html", 'https://app.example.com');
+        is($res->header('Access-Control-Allow-Origin'),
+           'https://app.example.com', "$t, request $round: allowed")
+            if $round == 1 || $round == 10;
+    }
+}
+for my $t (qw(alice bob)) {
+    my $line = $t eq 'bob' ? 2 : 1;
+    my @warn = log_lines(qr/CORS001: \Q$file{$t}\E:$line: .*lookalike/);
+    is(scalar(@warn), 1, "$t: the lookalike warning, at $t\'s file:line, "
+                         . 'once in 20 requests');
+    my $text = $ua->get("$base/cors-status?check&auto&url=/$t/index.html"
+                        . '&origin=https://evil.nope.example')->content;
+    like($text, qr/^Set-By: CORSAllowOriginMatch \Q$file{$t}\E:$line$/m,
+         "$t: the checker names $t\'s own file:line") or diag($text);
+    get("/$t/index.html", 'https://evil.nope.example');
+    sleep 0.2;
+    my @decided = grep {
+        index($_, qq{CORS004: "GET" "/$t/index.html" from }
+                  . '"https://evil.nope.example"') >= 0
+        && index($_, "decided by CORSAllowOrigin at $file{$t}:$line,") >= 0
+    } log_lines(qr/CORS004/);
+    is(scalar(@decided), 1, "$t: the decision line names $t\'s file:line");
+}
+
+# --- an edit takes effect on the next request -------------------------------
+
+write_file($file{alice}, "CORSAllowOriginMatch ^https://edited\\.example\\.org\$\n");
+is(get('/alice/index.html', 'https://edited.example.org')
+       ->header('Access-Control-Allow-Origin'), 'https://edited.example.org',
+   'an edited .htaccess: the new regex allows on the next request');
+is(get('/alice/index.html', 'https://app.example.com')
+       ->header('Access-Control-Allow-Origin'), undef,
+   '... and the old one no longer does');
+write_file($file{alice}, "CORSAllowOrigin https://list.example.org\n");
+is(get('/alice/index.html', 'https://list.example.org')
+       ->header('Access-Control-Allow-Origin'), 'https://list.example.org',
+   'an edit from a regex to a list takes effect too');
+
+# --- past the bound: 10,001 distinct texts, each still works -----------------
+
+{
+    my ($ok, $first) = (0, 0);
+    my $n = 10_001;
+    for my $i (1 .. $n) {
+        write_file($file{alice},
+                   "CORSAllowOriginMatch ^https://t$i\\.memo\\.example\$\n"
+                   . "CORSAllowOrigin https://p$i.memo.example\n");
+        my $res = get('/alice/index.html', "https://t$i.memo.example");
+        $ok++ if ($res->header('Access-Control-Allow-Origin') // '')
+                 eq "https://t$i.memo.example";
+        if ($i == $n) {
+            is(get('/alice/index.html', "https://p$i.memo.example")
+                   ->header('Access-Control-Allow-Origin'),
+               "https://p$i.memo.example",
+               "the ${n}th distinct pattern allows its origin");
+            is(get('/alice/index.html', 'https://t1.memo.example')
+                   ->header('Access-Control-Allow-Origin'), undef,
+               '... and the first regex, no longer written, does not');
+        }
+    }
+    is($ok, $n, "$n distinct regexes in one child: each allowed its origin");
+    is(scalar(log_lines(qr/AH00051|Segmentation/)), 0, 'no child died');
+}
+
+stop_httpd($srv);
+done_testing();
