@@ -179,15 +179,18 @@ int cors_first_time(const char *key)
  * is worked out each time, as at startup.
  */
 #define CORS_MEMO_ENTRIES 10000
-#define CORS_MEMO_BYTES (16 * 1024 * 1024)
+#define CORS_MEMO_BYTES ((apr_size_t)16 * 1024 * 1024)
 
-/* Work out what a text gives, from p; *bytes is about what it took. */
+/* Work out what a text gives, from p. */
 typedef const void *(*cors_memo_make)(cmd_parms *cmd, apr_pool_t *p,
-                                      const char *text, apr_size_t *bytes);
+                                      const char *text);
 
 /* The kinds of text the memo keeps, each a table: text -> what it gives. */
 enum { CORS_MEMO_REGEX, CORS_MEMO_PATTERN, CORS_MEMO_KINDS };
 static apr_hash_t *cors_memo_table[CORS_MEMO_KINDS];
+/* About what an entry takes beside its text: PCRE's compiled form of an
+ * origin regex is a few hundred bytes. */
+static const apr_size_t cors_memo_size[CORS_MEMO_KINDS] = { 1024, 128 };
 static apr_size_t cors_memo_bytes;
 static int cors_memo_entries;
 #if APR_HAS_THREADS
@@ -203,11 +206,11 @@ static const void *cors_memo(cmd_parms *cmd, int kind, const char *text,
                              cors_memo_make make)
 {
     apr_hash_t *table = cors_memo_table[kind];
-    apr_size_t len = strlen(text), bytes = 0;
+    apr_size_t len = strlen(text);
     const void *v = NULL;
 
     if (table == NULL) {
-        return make(cmd, cmd->pool, text, &bytes);
+        return make(cmd, cmd->pool, text);
     }
 #if APR_HAS_THREADS
     apr_thread_mutex_lock(cors_memo_lock);
@@ -217,15 +220,15 @@ static const void *cors_memo(cmd_parms *cmd, int kind, const char *text,
         && cors_memo_bytes < CORS_MEMO_BYTES) {
         apr_pool_t *p = apr_hash_pool_get(table);
 
-        v = make(cmd, p, text, &bytes);
+        v = make(cmd, p, text);
         apr_hash_set(table, apr_pstrmemdup(p, text, len), len, v);
         cors_memo_entries++;
-        cors_memo_bytes += bytes + len + 64;
+        cors_memo_bytes += cors_memo_size[kind] + 4 * len;
     }
 #if APR_HAS_THREADS
     apr_thread_mutex_unlock(cors_memo_lock);
 #endif
-    return v ? v : make(cmd, cmd->pool, text, &bytes);
+    return v ? v : make(cmd, cmd->pool, text);
 }
 
 /* Where the directive being read is: its file and line. */
@@ -495,11 +498,10 @@ typedef struct {
 } cors_pattern_text;
 
 static const void *cors_pattern_read(cmd_parms *cmd, apr_pool_t *p,
-                                     const char *text, apr_size_t *bytes)
+                                     const char *text)
 {
     cors_pattern_text *t = apr_pcalloc(p, sizeof(*t));
 
-    *bytes = sizeof(*t) + 2 * strlen(text);
     t->error = cors_pattern_parse(p, text, &t->pat);
     /* checked once here: a policy may list thousands of origins */
     t->suffix = !t->error && cors_pattern_under_public_suffix(&t->pat);
@@ -735,12 +737,10 @@ static void cors_judge_regex(apr_pool_t *p, const char *text,
  * ")" could escape the anchors: "a)|(.*" would match anything.
  */
 static const void *cors_regex_read(cmd_parms *cmd, apr_pool_t *p,
-                                   const char *text, apr_size_t *bytes)
+                                   const char *text)
 {
     cors_regex_text *t = apr_pcalloc(p, sizeof(*t));
 
-    /* PCRE's compiled form of an origin regex is a few hundred bytes */
-    *bytes = sizeof(*t) + 1024 + 4 * strlen(text);
     t->warnings = apr_array_make(p, 1, sizeof(const char *));
     t->re = ap_pregcomp(p, text, AP_REG_ICASE);
     if (t->re) {

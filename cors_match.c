@@ -864,9 +864,12 @@ const char *cors_registrable_domain(const char *host, int is_ip)
     }
     d = psl_registrable_domain(cors_psl, host);
 #if defined(__GNUC__)
-    if (strlen(host) <= CORS_ORIGIN_MAX) {
-        strcpy(cors_memo_host, host);
+    if (apr_cpystrn(cors_memo_host, host, sizeof(cors_memo_host))
+        - cors_memo_host == (apr_ssize_t)strlen(host)) {
         cors_memo_at = d ? (int)(d - host) : -1;
+    }
+    else {
+        cors_memo_host[0] = '\0';      /* too long to remember */
     }
 #endif
     return d;

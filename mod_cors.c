@@ -211,7 +211,8 @@ static void cors_warn_untrusted(request_rec *r, const cors_dir_conf *conf,
     if (!cors_first_time(key)) {
         return;
     }
-    if (cors_origin_parse(in->origin, strlen(in->origin), &o)) {
+    if (in->origin
+        && cors_origin_parse(in->origin, strlen(in->origin), &o)) {
         char *host = apr_pstrmemdup(r->pool, o.host, o.host_len);
 
         ap_str_tolower(host);
