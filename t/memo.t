@@ -89,7 +89,8 @@ for my $t (qw(alice bob)) {
 
 # --- an edit takes effect on the next request -------------------------------
 
-write_file($file{alice}, "CORSAllowOriginMatch ^https://edited\\.example\\.org\$\n");
+write_file($file{alice},
+           "CORSAllowOriginMatch ^https://edited\\.example\\.org\$\n");
 is(get('/alice/index.html', 'https://edited.example.org')
        ->header('Access-Control-Allow-Origin'), 'https://edited.example.org',
    'an edited .htaccess: the new regex allows on the next request');
