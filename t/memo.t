@@ -10,6 +10,7 @@ use strict;
 use warnings FATAL => 'all';
 
 use Apache::Test qw(-withtestmore);
+use Apache::TestUtil qw(t_write_file);
 use File::Path qw(make_path);
 use LWP::UserAgent ();
 use Time::HiRes qw(sleep);
@@ -31,13 +32,6 @@ my $srv = private_httpd(1, <<'EOF');
 EOF
 my $base = "http://127.0.0.1:$srv->{ports}[0]";
 
-sub write_file {
-    my ($path, $text) = @_;
-    open my $fh, '>', $path or die "$path: $!";
-    print $fh $text;
-    close $fh or die $!;
-}
-
 sub get {
     my ($path, $origin) = @_;
     return $ua->get("$base$path", Origin => $origin);
@@ -55,10 +49,10 @@ my $regex = "CORSAllowOriginMatch \"^https://.*example\\.com\$\"\n"
 my %file;
 for my $t (qw(alice bob)) {
     make_path("$srv->{dir}/htdocs/$t");
-    write_file("$srv->{dir}/htdocs/$t/index.html", "$t\n");
+    t_write_file("$srv->{dir}/htdocs/$t/index.html", "$t\n");
     # the same lines, at another line of each file
     $file{$t} = "$srv->{dir}/htdocs/$t/.htaccess";
-    write_file($file{$t}, ($t eq 'bob' ? "# bob's API\n" : '') . $regex);
+    t_write_file($file{$t}, ($t eq 'bob' ? "# bob's API\n" : '') . $regex);
 }
 for my $round (1 .. 10) {
     for my $t (qw(alice bob)) {
@@ -89,15 +83,15 @@ for my $t (qw(alice bob)) {
 
 # --- an edit takes effect on the next request -------------------------------
 
-write_file($file{alice},
-           "CORSAllowOriginMatch ^https://edited\\.example\\.org\$\n");
+t_write_file($file{alice},
+             "CORSAllowOriginMatch ^https://edited\\.example\\.org\$\n");
 is(get('/alice/index.html', 'https://edited.example.org')
        ->header('Access-Control-Allow-Origin'), 'https://edited.example.org',
    'an edited .htaccess: the new regex allows on the next request');
 is(get('/alice/index.html', 'https://app.example.com')
        ->header('Access-Control-Allow-Origin'), undef,
    '... and the old one no longer does');
-write_file($file{alice}, "CORSAllowOrigin https://list.example.org\n");
+t_write_file($file{alice}, "CORSAllowOrigin https://list.example.org\n");
 is(get('/alice/index.html', 'https://list.example.org')
        ->header('Access-Control-Allow-Origin'), 'https://list.example.org',
    'an edit from a regex to a list takes effect too');
@@ -108,7 +102,7 @@ is(get('/alice/index.html', 'https://list.example.org')
     my ($ok, $first) = (0, 0);
     my $n = 10_001;
     for my $i (1 .. $n) {
-        write_file($file{alice},
+        t_write_file($file{alice},
                    "CORSAllowOriginMatch ^https://t$i\\.memo\\.example\$\n"
                    . "CORSAllowOrigin https://p$i.memo.example\n");
         my $res = get('/alice/index.html', "https://t$i.memo.example");
