@@ -186,11 +186,17 @@ typedef const void *(*cors_memo_make)(cmd_parms *cmd, apr_pool_t *p,
                                       const char *text);
 
 /* The kinds of text the memo keeps, each a table: text -> what it gives. */
-enum { CORS_MEMO_REGEX, CORS_MEMO_PATTERN, CORS_MEMO_KINDS };
+enum {
+    CORS_MEMO_REGEX, CORS_MEMO_PATTERN,
+    CORS_MEMO_METHODS, CORS_MEMO_HEADERS, CORS_MEMO_EXPOSE,    /* lines */
+    CORS_MEMO_KINDS
+};
 static apr_hash_t *cors_memo_table[CORS_MEMO_KINDS];
 /* About what an entry takes beside its text: PCRE's compiled form of an
  * origin regex is a few hundred bytes. */
-static const apr_size_t cors_memo_size[CORS_MEMO_KINDS] = { 1024, 128 };
+static const apr_size_t cors_memo_size[CORS_MEMO_KINDS] = {
+    1024, 128, 256, 256, 256
+};
 static apr_size_t cors_memo_bytes;
 static int cors_memo_entries;
 #if APR_HAS_THREADS
@@ -792,12 +798,34 @@ static const char *cors_set_origin_match(cmd_parms *cmd, void *dconf,
     return cors_check_section(cmd, conf);
 }
 
+/* The three list directives, in the memo's order. */
+#define CORS_LIST_METHODS (CORS_MEMO_METHODS - CORS_MEMO_METHODS)
+#define CORS_LIST_HEADERS (CORS_MEMO_HEADERS - CORS_MEMO_METHODS)
+#define CORS_LIST_EXPOSE  (CORS_MEMO_EXPOSE - CORS_MEMO_METHODS)
+
+/*
+ * A warning about a line's text: said now, at the directive's line, or
+ * kept with the text in the memo (kept != NULL) and said at each line
+ * that writes the text.
+ */
+static void cors_say(cmd_parms *cmd, apr_array_header_t *kept,
+                     const char *text)
+{
+    if (kept) {
+        APR_ARRAY_PUSH(kept, const char *) = text;
+    }
+    else {
+        cors_warn(cmd, text);
+    }
+}
+
 /*
  * Names beside "*" say less than they seem to: a lint, once per list.
  * Authorization is the one name "*" does not cover in CORSAllowHeaders.
  */
-static void cors_warn_beside_star(cmd_parms *cmd, const cors_dir_conf *conf,
-                                  cors_list *list, cors_list **slot)
+static void cors_warn_beside_star(cmd_parms *cmd, apr_pool_t *p,
+                                  cors_list *list, int kind,
+                                  apr_array_header_t *kept)
 {
     const char *name = NULL;
     int i;
@@ -805,7 +833,7 @@ static void cors_warn_beside_star(cmd_parms *cmd, const cors_dir_conf *conf,
     for (i = 0; i < list->names->nelts && name == NULL; i++) {
         const char *n = APR_ARRAY_IDX(list->names, i, const char *);
 
-        if (slot != &conf->headers || strcasecmp(n, "Authorization")) {
+        if (kind != CORS_LIST_HEADERS || strcasecmp(n, "Authorization")) {
             name = n;
         }
     }
@@ -813,90 +841,159 @@ static void cors_warn_beside_star(cmd_parms *cmd, const cors_dir_conf *conf,
         return;
     }
     list->star_warned = 1;
-    cors_warn(cmd, apr_psprintf(cmd->pool, slot == &conf->expose
-              ? "\"%s\" beside * matters only for requests with credentials, "
-                "where browsers read * as a header name; without "
-                "credentials * exposes every header."
-              : slot == &conf->headers
-              ? "\"%s\" beside * has no effect: * allows every header but "
-                "Authorization; write CORSAllowHeaders * alone, or "
-                "CORSAllowHeaders * Authorization."
-              : "\"%s\" beside * has no effect: * allows every method; write "
-                "CORSAllowMethods * alone.", name));
+    cors_say(cmd, kept, apr_psprintf(p, kind == CORS_LIST_EXPOSE
+             ? "\"%s\" beside * matters only for requests with credentials, "
+               "where browsers read * as a header name; without "
+               "credentials * exposes every header."
+             : kind == CORS_LIST_HEADERS
+             ? "\"%s\" beside * has no effect: * allows every header but "
+               "Authorization; write CORSAllowHeaders * alone, or "
+               "CORSAllowHeaders * Authorization."
+             : "\"%s\" beside * has no effect: * allows every method; write "
+               "CORSAllowMethods * alone.", name));
 }
 
-/* One value of CORSAllowMethods, CORSAllowHeaders or CORSExposeHeaders. */
-static const char *cors_list_add(cmd_parms *cmd, cors_dir_conf *conf,
-                                 cors_list **slot, const char *arg,
-                                 int methods)
+/* One value of a list directive, added to list (from p). */
+static const char *cors_list_word(cmd_parms *cmd, apr_pool_t *p,
+                                  cors_list *list, const char *arg, int kind,
+                                  apr_array_header_t *kept)
 {
-    cors_list *list = *slot;
-    const char *joined, *method, *err = cors_directive_begin(cmd, conf, arg);
+    const char *joined, *method;
 
-    if (err) {
-        return err;
-    }
-    if (list == NULL) {
-        list = *slot = apr_pcalloc(cmd->pool, sizeof(*list));
-        list->names = apr_array_make(cmd->pool, 4, sizeof(const char *));
-        cors_where_set(cmd, &list->where);
-    }
     if (!strcmp(arg, "*")) {
         list->star = 1;
     }
     else if (!cors_is_token(arg, strlen(arg))) {
-        return apr_psprintf(cmd->pool, "%s: %s is not a valid %s name.",
-                            cmd->cmd->name, cors_quote(cmd->pool, arg, 0),
-                            methods ? "method" : "header");
+        return apr_psprintf(p, "%s: %s is not a valid %s name.",
+                            cmd->cmd->name, cors_quote(p, arg, 0),
+                            kind == CORS_LIST_METHODS ? "method" : "header");
     }
-    else if (!methods) {
-        if (slot == &conf->headers && cors_header_is_forbidden(arg)) {
-            cors_warn(cmd, apr_psprintf(cmd->pool, "\"%s\" is a forbidden "
-                      "request header: a page can never set it, so listing "
-                      "it has no effect; remove it.", arg));
+    else if (kind != CORS_LIST_METHODS) {
+        if (kind == CORS_LIST_HEADERS && cors_header_is_forbidden(arg)) {
+            cors_say(cmd, kept, apr_psprintf(p, "\"%s\" is a forbidden "
+                     "request header: a page can never set it, so listing "
+                     "it has no effect; remove it.", arg));
         }
-        else if (slot == &conf->headers && cors_header_is_safelisted(arg)) {
-            cors_warn(cmd, apr_psprintf(cmd->pool, "\"%s\" is a CORS-"
-                      "safelisted request header: browsers send it without "
-                      "a preflight unless its value is unusually long or "
-                      "holds unusual characters; list it only for such "
-                      "values.", arg));
+        else if (kind == CORS_LIST_HEADERS && cors_header_is_safelisted(arg)) {
+            cors_say(cmd, kept, apr_psprintf(p, "\"%s\" is a CORS-"
+                     "safelisted request header: browsers send it without a "
+                     "preflight unless its value is unusually long or holds "
+                     "unusual characters; list it only for such values.",
+                     arg));
         }
         cors_names_add(list->names, arg);
     }
     else if (cors_method_is_forbidden(arg)) {
-        return apr_psprintf(cmd->pool, "%s: \"%s\" is a forbidden method: "
+        return apr_psprintf(p, "%s: \"%s\" is a forbidden method: "
                             "browsers never send it cross-origin.",
                             cmd->cmd->name, arg);
     }
     else if (!cors_method_listed(list->names,
                                  (method = cors_method_normalize(arg)))) {
         if (!strcmp(method, "OPTIONS")) {
-            cors_warn(cmd, "\"OPTIONS\" is needed only where pages send "
-                      "OPTIONS requests themselves: preflights need no "
-                      "listing (the module answers them).");
+            cors_say(cmd, kept, "\"OPTIONS\" is needed only where pages "
+                     "send OPTIONS requests themselves: preflights need no "
+                     "listing (the module answers them).");
         }
         APR_ARRAY_PUSH(list->names, const char *) = method;
     }
     if (list->star && !list->star_warned) {
-        cors_warn_beside_star(cmd, conf, list, slot);
+        cors_warn_beside_star(cmd, p, list, kind, kept);
     }
 
     /* Joined here, once, rather than for every response: one name more
      * than the value before, most of the time. */
     joined = list->names->nelts == 1
              ? APR_ARRAY_IDX(list->names, 0, const char *)
-             : apr_array_pstrcat(cmd->pool, list->names, ',');
+             : apr_array_pstrcat(p, list->names, ',');
     if (!list->star) {
         list->value = joined;
     }
-    else if (methods || !*joined) {
+    else if (kind == CORS_LIST_METHODS || !*joined) {
         list->value = "*";
     }
     else {
-        list->value = apr_pstrcat(cmd->pool, "*,", joined, NULL);
+        list->value = apr_pstrcat(p, "*,", joined, NULL);
     }
     return NULL;
+}
+
+/* What a list line's text gives: the list it makes, its warnings. */
+typedef struct {
+    cors_list list;
+    apr_array_header_t *kept;           /* warnings, said at each line */
+    int whole;                          /* 0: read it word by word, where
+                                         * the message can say which */
+} cors_list_text;
+
+static const void *cors_list_read(cmd_parms *cmd, apr_pool_t *p,
+                                  const char *text)
+{
+    cors_list_text *t = apr_pcalloc(p, sizeof(*t));
+    const char *args = text, *w;
+    int kind = !strcmp(cmd->cmd->name, "CORSAllowMethods") ? CORS_LIST_METHODS
+               : !strcmp(cmd->cmd->name, "CORSAllowHeaders")
+               ? CORS_LIST_HEADERS : CORS_LIST_EXPOSE;
+
+    t->list.names = apr_array_make(p, 4, sizeof(const char *));
+    t->kept = apr_array_make(p, 1, sizeof(const char *));
+    /* the words httpd gives the handler one by one (ITERATE) */
+    while (*(w = ap_getword_conf(p, &args)) != '\0') {
+        if (strchr(w, ',')
+            || cors_list_word(cmd, p, &t->list, w, kind, t->kept)) {
+            return t;
+        }
+    }
+    t->whole = t->list.names->nelts > 0 || t->list.star;
+    return t;
+}
+
+/*
+ * One value of CORSAllowMethods, CORSAllowHeaders or CORSExposeHeaders.
+ * The first line of a list in a section is read whole, from the memo in
+ * a child (a tenant's .htaccess is read for every request); its other
+ * words then have nothing left to add.
+ */
+static const char *cors_list_add(cmd_parms *cmd, cors_dir_conf *conf,
+                                 cors_list **slot, const char *arg,
+                                 int kind)
+{
+    cors_list *list = *slot;
+    const char *err = cors_directive_begin(cmd, conf, arg);
+    int i;
+
+    if (err) {
+        return err;
+    }
+    if (list && list->line == cmd->directive) {
+        return NULL;            /* this line was read whole */
+    }
+    if (list == NULL && cmd->directive) {
+        const cors_list_text *t = cors_memo(cmd, CORS_MEMO_METHODS + kind,
+                                            cmd->directive->args,
+                                            cors_list_read);
+
+        if (t->whole) {
+            list = *slot = apr_pmemdup(cmd->pool, &t->list, sizeof(*list));
+            list->line = cmd->directive;
+            cors_where_set(cmd, &list->where);
+            for (i = 0; i < t->kept->nelts; i++) {
+                cors_warn(cmd, APR_ARRAY_IDX(t->kept, i, const char *));
+            }
+            return NULL;
+        }
+    }
+    if (list == NULL) {
+        list = *slot = apr_pcalloc(cmd->pool, sizeof(*list));
+        list->names = apr_array_make(cmd->pool, 4, sizeof(const char *));
+        cors_where_set(cmd, &list->where);
+    }
+    else if (list->line) {
+        /* a second line: the names read whole are the memo's */
+        list->names = apr_array_copy(cmd->pool, list->names);
+        list->line = NULL;
+    }
+    return cors_list_word(cmd, cmd->pool, list, arg, kind, NULL);
 }
 
 static const char *cors_set_methods(cmd_parms *cmd, void *dconf,
@@ -904,7 +1001,7 @@ static const char *cors_set_methods(cmd_parms *cmd, void *dconf,
 {
     cors_dir_conf *conf = dconf;
 
-    return cors_list_add(cmd, conf, &conf->methods, arg, 1);
+    return cors_list_add(cmd, conf, &conf->methods, arg, CORS_LIST_METHODS);
 }
 
 static const char *cors_set_headers(cmd_parms *cmd, void *dconf,
@@ -912,14 +1009,15 @@ static const char *cors_set_headers(cmd_parms *cmd, void *dconf,
 {
     cors_dir_conf *conf = dconf;
 
-    return cors_list_add(cmd, conf, &conf->headers, arg, 0);
+    return cors_list_add(cmd, conf, &conf->headers, arg, CORS_LIST_HEADERS);
 }
 
 static const char *cors_set_expose(cmd_parms *cmd, void *dconf,
                                    const char *arg)
 {
     cors_dir_conf *conf = dconf;
-    const char *err = cors_list_add(cmd, conf, &conf->expose, arg, 0);
+    const char *err = cors_list_add(cmd, conf, &conf->expose, arg,
+                                    CORS_LIST_EXPOSE);
 
     return err ? err : cors_check_section(cmd, conf);
 }

@@ -138,6 +138,8 @@ typedef struct {
     int star;
     int star_warned;                    /* a name beside * was warned of */
     const char *value;                  /* the response header's value */
+    const void *line;                   /* the line read whole from the
+                                         * memo (names shared), or NULL */
     cors_where where;
 } cors_list;
 
