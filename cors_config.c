@@ -189,13 +189,14 @@ typedef const void *(*cors_memo_make)(cmd_parms *cmd, apr_pool_t *p,
 enum {
     CORS_MEMO_REGEX, CORS_MEMO_PATTERN,
     CORS_MEMO_METHODS, CORS_MEMO_HEADERS, CORS_MEMO_EXPOSE,    /* lines */
+    CORS_MEMO_ORIGINS,                                          /* a line */
     CORS_MEMO_KINDS
 };
 static apr_hash_t *cors_memo_table[CORS_MEMO_KINDS];
 /* About what an entry takes beside its text: PCRE's compiled form of an
  * origin regex is a few hundred bytes. */
 static const apr_size_t cors_memo_size[CORS_MEMO_KINDS] = {
-    1024, 128, 256, 256, 256
+    1024, 128, 256, 256, 256, 1024
 };
 static apr_size_t cors_memo_bytes;
 static int cors_memo_entries;
@@ -206,7 +207,8 @@ static apr_thread_mutex_t *cors_memo_lock;
 /*
  * What text gives, from the child's memo when it is there; else worked
  * out now, from cmd->pool.  Made under the lock, from the memo's own
- * pool: each text once per child.
+ * pool: each text once per child.  make must not call cors_memo: the
+ * lock is not taken twice.
  */
 static const void *cors_memo(cmd_parms *cmd, int kind, const char *text,
                              cors_memo_make make)
@@ -405,29 +407,45 @@ static cors_origins *cors_origins_get(cmd_parms *cmd, cors_dir_conf *conf)
  */
 #define CORS_TEXT_MAX 200
 
-static void cors_origins_text(cmd_parms *cmd, cors_origins *o,
+static void cors_origins_text(apr_pool_t *p, cors_origins *o,
                               const char *arg)
 {
     if (o->text == NULL) {
-        o->text = apr_pstrdup(cmd->pool, arg);
+        o->text = apr_pstrdup(p, arg);
     }
     else if (strlen(o->text) < CORS_TEXT_MAX) {
-        o->text = apr_pstrcat(cmd->pool, o->text, " ", arg, NULL);
+        o->text = apr_pstrcat(p, o->text, " ", arg, NULL);
     }
     else if (o->text[strlen(o->text) - 1] != '.') {
-        o->text = apr_pstrcat(cmd->pool, o->text, " ...", NULL);
+        o->text = apr_pstrcat(p, o->text, " ...", NULL);
     }
 }
 
-static void cors_warn_http_credentials(cmd_parms *cmd,
-                                       const cors_pattern *pat)
+/*
+ * A warning about a line's text: said now, at the directive's line, or
+ * kept with the text in the memo (kept != NULL) and said at each line
+ * that writes the text.
+ */
+static void cors_say(cmd_parms *cmd, apr_array_header_t *kept,
+                     const char *text)
+{
+    if (kept) {
+        APR_ARRAY_PUSH(kept, const char *) = text;
+    }
+    else {
+        cors_warn(cmd, text);
+    }
+}
+
+static void cors_warn_http_credentials(cmd_parms *cmd, apr_pool_t *p,
+                                       const cors_pattern *pat,
+                                       apr_array_header_t *kept)
 {
     if (!strcmp(pat->scheme, "http") && !cors_pattern_is_local(pat)) {
-        cors_warn(cmd, apr_psprintf(cmd->pool,
-                  "credentials allowed for %s, an http:// origin: anyone "
-                  "on the network path can act as it; allow its https:// "
-                  "origin instead.",
-                  cors_pattern_unparse(cmd->pool, pat)));
+        cors_say(cmd, kept, apr_psprintf(p,
+                 "credentials allowed for %s, an http:// origin: anyone on "
+                 "the network path can act as it; allow its https:// origin "
+                 "instead.", cors_pattern_unparse(p, pat)));
     }
 }
 
@@ -514,25 +532,35 @@ static const void *cors_pattern_read(cmd_parms *cmd, apr_pool_t *p,
     return t;
 }
 
-static const char *cors_set_origin(cmd_parms *cmd, void *dconf,
-                                   const char *arg)
+/*
+ * What an origin line's text gives.  The warnings that depend on whether
+ * credentials are on where the line is read are kept apart.
+ */
+typedef struct {
+    cors_origins o;             /* sets, patterns, text, flags; no section */
+    apr_array_header_t *without;        /* said where credentials are off */
+    apr_array_header_t *with;           /* said where they are on */
+    int whole;                  /* 0: read it word by word, where the
+                                 * message can say which */
+} cors_origins_line;
+
+/*
+ * One value of CORSAllowOrigin, added to o (from p).  cred: credentials
+ * are on here; or, with line, the warnings go to line's two lists.
+ */
+static const char *cors_origin_word(cmd_parms *cmd, apr_pool_t *p,
+                                    cors_origins *o, const char *arg,
+                                    int cred, cors_origins_line *line)
 {
-    cors_dir_conf *conf = dconf;
-    cors_origins *o;
     const cors_pattern_text *t;
     cors_pattern pat;
-    const char *err = cors_directive_begin(cmd, dconf, arg);
 
-    if (err) {
-        return err;
-    }
-    o = cors_origins_get(cmd, conf);
     if (!strcasecmp(arg, "none")) {
         if (!cors_origins_empty(o)) {
             return cors_conflict(cmd, arg);
         }
         o->none = 1;
-        cors_origins_text(cmd, o, "none");
+        cors_origins_text(p, o, "none");
         return NULL;
     }
     if (o->none) {
@@ -544,56 +572,158 @@ static const char *cors_set_origin(cmd_parms *cmd, void *dconf,
         }
         o->any = o->allows = 1;
         o->unsafe = "CORSAllowOrigin *";
-        cors_origins_text(cmd, o, arg);
-        return cors_check_section(cmd, conf);
+        cors_origins_text(p, o, arg);
+        return NULL;
     }
     if (o->any) {
         return cors_conflict(cmd, "*");
     }
-    cors_origins_text(cmd, o, arg);
+    cors_origins_text(p, o, arg);
     if (!strcmp(arg, "null")) {
         o->null = o->allows = 1;
         if (!o->unsafe) {
             o->unsafe = "CORSAllowOrigin null (any page can send it)";
         }
-        if (!cors_credentials_on(conf)) {
-            cors_warn(cmd, "\"null\" is the origin of sandboxed frames, "
-                      "data: URLs and local files: any page can send it and "
-                      "read these responses; list your pages' origins "
-                      "instead if that is not meant.");
+        if (line || !cred) {
+            cors_say(cmd, line ? line->without : NULL, "\"null\" is the "
+                     "origin of sandboxed frames, data: URLs and local files: "
+                     "any page can send it and read these responses; list "
+                     "your pages' origins instead if that is not meant.");
         }
-        return cors_check_section(cmd, conf);
+        return NULL;
     }
 
-    t = cors_memo(cmd, CORS_MEMO_PATTERN, arg, cors_pattern_read);
+    /* a line is read under the memo's lock, which is not taken twice */
+    t = line ? cors_pattern_read(cmd, p, arg)
+             : cors_memo(cmd, CORS_MEMO_PATTERN, arg, cors_pattern_read);
     if (t->error) {
-        return apr_psprintf(cmd->pool, "%s: invalid origin %s: %s.",
-                            cmd->cmd->name, cors_quote(cmd->pool, arg, 0),
-                            t->error);
+        return apr_psprintf(p, "%s: invalid origin %s: %s.", cmd->cmd->name,
+                            cors_quote(p, arg, 0), t->error);
     }
     pat = t->pat;
     APR_ARRAY_PUSH(o->patterns, cors_pattern) = pat;
     o->allows = 1;
     if (t->suffix) {
-        cors_set_add(cmd->pool, o->suffix_set, &pat);
+        cors_set_add(p, o->suffix_set, &pat);
         if (!o->unsafe) {
-            o->unsafe = apr_psprintf(cmd->pool, "CORSAllowOrigin %s (%s is "
-                                     "a public suffix)",
-                                     cors_pattern_unparse(cmd->pool, &pat),
+            o->unsafe = apr_psprintf(p, "CORSAllowOrigin %s (%s is a public "
+                                     "suffix)", cors_pattern_unparse(p, &pat),
                                      pat.host + 1);
         }
-        if (!cors_credentials_on(conf)) {
-            cors_warn(cmd, apr_psprintf(cmd->pool, "\"%s\" allows every site "
-                      "under the public suffix %s, whoever runs it; list "
-                      "your own sites instead, e.g. https://*.example.com.",
-                      arg, pat.host + 1));
+        if (line || !cred) {
+            cors_say(cmd, line ? line->without : NULL, apr_psprintf(p,
+                     "\"%s\" allows every site under the public suffix %s, "
+                     "whoever runs it; list your own sites instead, e.g. "
+                     "https://*.example.com.", arg, pat.host + 1));
         }
     }
     else {
-        cors_set_add(cmd->pool, o->set, &pat);
+        cors_set_add(p, o->set, &pat);
     }
-    if (cors_credentials_on(conf)) {
-        cors_warn_http_credentials(cmd, &pat);
+    if (line || cred) {
+        cors_warn_http_credentials(cmd, p, &pat, line ? line->with : NULL);
+    }
+    return NULL;
+}
+
+static const void *cors_origins_read(cmd_parms *cmd, apr_pool_t *p,
+                                     const char *text)
+{
+    cors_origins_line *t = apr_pcalloc(p, sizeof(*t));
+    const char *args = text, *w;
+
+    t->o.set = cors_set_make(p);
+    t->o.suffix_set = cors_set_make(p);
+    t->o.patterns = apr_array_make(p, 4, sizeof(cors_pattern));
+    t->o.regexes = apr_array_make(p, 1, sizeof(cors_regex));
+    t->without = apr_array_make(p, 1, sizeof(const char *));
+    t->with = apr_array_make(p, 1, sizeof(const char *));
+    /* the words httpd gives the handler one by one (ITERATE) */
+    while (*(w = ap_getword_conf(p, &args)) != '\0') {
+        if (strchr(w, ',') || cors_origin_word(cmd, p, &t->o, w, 0, t)) {
+            return t;
+        }
+    }
+    t->whole = 1;
+    return t;
+}
+
+/* A second line after one read whole: its own copy of what is shared. */
+static void cors_origins_unshare(apr_pool_t *p, cors_origins *o)
+{
+    cors_origin_set *sets[2];
+    int i;
+
+    sets[0] = apr_pmemdup(p, o->set, sizeof(*o->set));
+    sets[1] = apr_pmemdup(p, o->suffix_set, sizeof(*o->suffix_set));
+    for (i = 0; i < 2; i++) {
+        /* cors_set_add only prepends rules: the shared ones stay */
+        sets[i]->exact = sets[i]->exact ? apr_hash_copy(p, sets[i]->exact)
+                                        : NULL;
+        sets[i]->wild = sets[i]->wild ? apr_hash_copy(p, sets[i]->wild)
+                                      : NULL;
+        sets[i]->full = sets[i]->full ? apr_hash_copy(p, sets[i]->full)
+                                      : NULL;
+    }
+    o->set = sets[0];
+    o->suffix_set = sets[1];
+    o->patterns = apr_array_copy(p, o->patterns);
+    o->line = NULL;
+}
+
+/*
+ * One value of CORSAllowOrigin.  A section's first origin line is read
+ * whole, from the memo in a child (a tenant's .htaccess is read for every
+ * request); its other words then have nothing left to add.
+ */
+static const char *cors_set_origin(cmd_parms *cmd, void *dconf,
+                                   const char *arg)
+{
+    cors_dir_conf *conf = dconf;
+    cors_origins *o = conf->origins;
+    const char *err = cors_directive_begin(cmd, dconf, arg);
+    int i;
+
+    if (err) {
+        return err;
+    }
+    if (o && o->line == cmd->directive) {
+        return NULL;            /* this line was read whole */
+    }
+    if (o == NULL && cmd->directive) {
+        const cors_origins_line *t = cors_memo(cmd, CORS_MEMO_ORIGINS,
+                                               cmd->directive->args,
+                                               cors_origins_read);
+
+        if (t->whole) {
+            const apr_array_header_t *say = cors_credentials_on(conf)
+                                            ? t->with : t->without;
+
+            o = cors_origins_get(cmd, conf);
+            o->set = t->o.set;
+            o->suffix_set = t->o.suffix_set;
+            o->patterns = t->o.patterns;
+            o->text = t->o.text;
+            o->unsafe = t->o.unsafe;
+            o->any = t->o.any;
+            o->null = t->o.null;
+            o->none = t->o.none;
+            o->allows = t->o.allows;
+            o->line = cmd->directive;
+            for (i = 0; i < say->nelts; i++) {
+                cors_warn(cmd, APR_ARRAY_IDX(say, i, const char *));
+            }
+            return o->none ? NULL : cors_check_section(cmd, conf);
+        }
+    }
+    o = cors_origins_get(cmd, conf);
+    if (o->line) {
+        cors_origins_unshare(cmd->pool, o);
+    }
+    err = cors_origin_word(cmd, cmd->pool, o, arg,
+                           cors_credentials_on(conf), NULL);
+    if (err || o->none) {
+        return err;
     }
     return cors_check_section(cmd, conf);
 }
@@ -790,7 +920,7 @@ static const char *cors_set_origin_match(cmd_parms *cmd, void *dconf,
         cors_warn(cmd, APR_ARRAY_IDX(t->warnings, i, const char *));
     }
     o->allows = 1;
-    cors_origins_text(cmd, o, arg);
+    cors_origins_text(cmd->pool, o, arg);
     if (t->unsafe && !o->unsafe) {
         o->unsafe = t->unsafe;
         o->unsafe_fix = t->any ? NULL : CORS_NAME_THE_DOMAIN;
@@ -802,22 +932,6 @@ static const char *cors_set_origin_match(cmd_parms *cmd, void *dconf,
 #define CORS_LIST_METHODS (CORS_MEMO_METHODS - CORS_MEMO_METHODS)
 #define CORS_LIST_HEADERS (CORS_MEMO_HEADERS - CORS_MEMO_METHODS)
 #define CORS_LIST_EXPOSE  (CORS_MEMO_EXPOSE - CORS_MEMO_METHODS)
-
-/*
- * A warning about a line's text: said now, at the directive's line, or
- * kept with the text in the memo (kept != NULL) and said at each line
- * that writes the text.
- */
-static void cors_say(cmd_parms *cmd, apr_array_header_t *kept,
-                     const char *text)
-{
-    if (kept) {
-        APR_ARRAY_PUSH(kept, const char *) = text;
-    }
-    else {
-        cors_warn(cmd, text);
-    }
-}
 
 /*
  * Names beside "*" say less than they seem to: a lint, once per list.
@@ -1035,9 +1149,9 @@ static const char *cors_set_credentials(cmd_parms *cmd, void *dconf,
     conf->credentials = cors_value_make(cmd, flag, flag ? "On" : "Off");
     if (flag && conf->origins) {
         for (i = 0; i < conf->origins->patterns->nelts; i++) {
-            cors_warn_http_credentials(cmd, &APR_ARRAY_IDX(
+            cors_warn_http_credentials(cmd, cmd->pool, &APR_ARRAY_IDX(
                                        conf->origins->patterns, i,
-                                       cors_pattern));
+                                       cors_pattern), NULL);
         }
     }
     return cors_check_section(cmd, conf);

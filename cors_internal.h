@@ -128,6 +128,9 @@ typedef struct {
     int any;                            /* "*" */
     int null;                           /* "null" */
     int none;                           /* "none" */
+    const void *line;                   /* the CORSAllowOrigin line read
+                                         * whole from the memo (sets and
+                                         * patterns shared), or NULL */
     int allows;                         /* not empty: the module acts */
     cors_where where;                   /* the section's first such line */
 } cors_origins;

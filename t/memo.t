@@ -12,6 +12,7 @@ use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
 use Apache::TestUtil qw(t_write_file);
 use File::Path qw(make_path);
+use HTTP::Request ();
 use LWP::UserAgent ();
 use Time::HiRes qw(sleep);
 
@@ -80,6 +81,41 @@ for my $t (qw(alice bob)) {
     } log_lines(qr/CORS004/);
     is(scalar(@decided), 1, "$t: the decision line names $t\'s file:line");
 }
+
+# --- lines read whole, and what depends on the section ----------------------
+
+# The same origin line in two sections: the warning that depends on
+# credentials comes where they are on, and only there; a second line of
+# the same directive adds to the first.
+make_path("$srv->{dir}/htdocs/$_") for qw(carol dave);
+t_write_file("$srv->{dir}/htdocs/$_/index.html", "$_\n") for qw(carol dave);
+my $line = "CORSAllowOrigin http://plain.memo.example https://ok.memo.example\n";
+t_write_file("$srv->{dir}/htdocs/carol/.htaccess",
+             "CORSAllowCredentials On\n$line"
+             . "CORSAllowOrigin https://second.memo.example\n"
+             . "CORSAllowMethods PUT\nCORSAllowMethods PATCH\n"
+             . "CORSAllowOriginMatch ^https://re\\.memo\\.example\$\n");
+t_write_file("$srv->{dir}/htdocs/dave/.htaccess", $line);
+for my $o ('https://ok.memo.example', 'https://second.memo.example',
+           'https://re.memo.example') {
+    is(get('/carol/index.html', $o)->header('Access-Control-Allow-Origin'),
+       $o, "carol: a second origin line and a regex add to the first: $o");
+}
+{
+    my $res = $ua->request(HTTP::Request->new(OPTIONS => "$base/carol/",
+        [ Origin => 'https://ok.memo.example',
+          'Access-Control-Request-Method' => 'PATCH' ]));
+    is($res->code, 204, 'carol: a second CORSAllowMethods line adds PATCH');
+}
+is(get('/dave/index.html', 'https://ok.memo.example')
+       ->header('Access-Control-Allow-Credentials'), undef,
+   'dave, the same origin line without credentials: no ACAC');
+my $http = qr/credentials allowed for http:\/\/plain\.memo\.example/;
+my @carol = log_lines(qr{\Q$srv->{dir}/htdocs/carol/.htaccess:2\E.*$http});
+my @dave = log_lines(qr{\Q$srv->{dir}/htdocs/dave/\E.*$http});
+is(scalar(@carol), 1, 'the http:// warning at carol\'s line, where '
+                      . 'credentials are on');
+is(scalar(@dave), 0, '... and none for dave\'s same line without them');
 
 # --- an edit takes effect on the next request -------------------------------
 
