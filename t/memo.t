@@ -89,7 +89,8 @@ for my $t (qw(alice bob)) {
 # the same directive adds to the first.
 make_path("$srv->{dir}/htdocs/$_") for qw(carol dave);
 t_write_file("$srv->{dir}/htdocs/$_/index.html", "$_\n") for qw(carol dave);
-my $line = "CORSAllowOrigin http://plain.memo.example https://ok.memo.example\n";
+my $line = "CORSAllowOrigin http://plain.memo.example "
+           . "https://ok.memo.example\n";
 t_write_file("$srv->{dir}/htdocs/carol/.htaccess",
              "CORSAllowCredentials On\n$line"
              . "CORSAllowOrigin https://second.memo.example\n"
