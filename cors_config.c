@@ -210,33 +210,68 @@ static apr_thread_mutex_t *cors_memo_lock;
  * pool: each text once per child.  make must not call cors_memo: the
  * lock is not taken twice.
  */
+/* An entry of the memo: the text it was made from, and what it gives. */
+typedef struct {
+    const char *text;
+    const void *gives;
+} cors_memo_entry;
+
+/* Counts the memos made: a restart in one process (httpd -X) makes a
+ * new one and frees the old. */
+static int cors_memo_made;
+
+#if defined(__GNUC__)
+/* Each thread's last entry per kind: the same tenant's file comes back
+ * request after request, and then no lock is taken.  An entry lives as
+ * long as its memo (cors_memo_last_of says which). */
+static __thread const cors_memo_entry *cors_memo_last[CORS_MEMO_KINDS];
+static __thread int cors_memo_last_of;
+#endif
+
 static const void *cors_memo(cmd_parms *cmd, int kind, const char *text,
                              cors_memo_make make)
 {
     apr_hash_t *table = cors_memo_table[kind];
     apr_size_t len = strlen(text);
-    const void *v = NULL;
+    cors_memo_entry *e;
 
     if (table == NULL) {
         return make(cmd, cmd->pool, text);
     }
+#if defined(__GNUC__)
+    if (cors_memo_last_of != cors_memo_made) {
+        memset(cors_memo_last, 0, sizeof(cors_memo_last));
+        cors_memo_last_of = cors_memo_made;
+    }
+    if (cors_memo_last[kind] && !strcmp(cors_memo_last[kind]->text, text)) {
+        return cors_memo_last[kind]->gives;
+    }
+#endif
 #if APR_HAS_THREADS
     apr_thread_mutex_lock(cors_memo_lock);
 #endif
-    v = apr_hash_get(table, text, len);
-    if (v == NULL && cors_memo_entries < CORS_MEMO_ENTRIES
+    e = apr_hash_get(table, text, len);
+    if (e == NULL && cors_memo_entries < CORS_MEMO_ENTRIES
         && cors_memo_bytes < CORS_MEMO_BYTES) {
         apr_pool_t *p = apr_hash_pool_get(table);
 
-        v = make(cmd, p, text);
-        apr_hash_set(table, apr_pstrmemdup(p, text, len), len, v);
+        e = apr_palloc(p, sizeof(*e));
+        e->gives = make(cmd, p, text);
+        e->text = apr_pstrmemdup(p, text, len);
+        apr_hash_set(table, e->text, len, e);
         cors_memo_entries++;
         cors_memo_bytes += cors_memo_size[kind] + 4 * len;
     }
 #if APR_HAS_THREADS
     apr_thread_mutex_unlock(cors_memo_lock);
 #endif
-    return v ? v : make(cmd, cmd->pool, text);
+    if (e == NULL) {
+        return make(cmd, cmd->pool, text);
+    }
+#if defined(__GNUC__)
+    cors_memo_last[kind] = e;
+#endif
+    return e->gives;
 }
 
 /* Where the directive being read is: its file and line. */
@@ -1363,6 +1398,7 @@ static void cors_memo_init(apr_pool_t *pchild)
     for (i = 0; i < CORS_MEMO_KINDS; i++) {
         cors_memo_table[i] = apr_hash_make(pool);
     }
+    cors_memo_made++;
 }
 
 static void cors_child_init(apr_pool_t *p, server_rec *s)
