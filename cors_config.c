@@ -13,9 +13,11 @@
  * cors_config: the directives (docs/mod_cors.html#directives) -- one
  * handler each, the command table, create and merge -- and everything
  * worked out when they are read: origin sets, regexes compiled under
- * their limits and probed, every check and warning about a policy (kept
- * as records for the log and DUMP_CORS), the numbered policy sections,
- * the warn-once registry of a child, and the startup hooks that log.
+ * their limits, their domain sets and probes, every check and warning
+ * about a policy (kept as records for the log and DUMP_CORS), the
+ * numbered policy sections, the warn-once registry and the memo of a
+ * child (what .htaccess lines give, by their text), and the startup
+ * hooks that log.
  *
  * Calls cors_match only.  cors_decide, cors_diag and mod_cors call it.
  */

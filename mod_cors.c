@@ -23,7 +23,10 @@
  * read .htaccess and the last before authentication.  A preflight never
  * carries credentials, so it must be answered before "Require
  * valid-user" can refuse it, and it never reaches the handler; neither
- * does an unsafe request that cross-origin protection refuses.
+ * does an unsafe request that cross-origin protection refuses.  Where
+ * the request is served through another URL's section (an internal
+ * redirect, the DirectoryIndex file), insert_filter judges protection
+ * again and a refusal goes to the module's handler, which runs first.
  *
  * Every other response passes an output filter, inserted on success and
  * on error alike, that removes whatever Access-Control-* headers a
