@@ -888,9 +888,7 @@ static void cors_judge_regex(apr_pool_t *p, const char *text,
             || !cors_origin_parse(probe, strlen(probe), &o)) {
             continue;
         }
-        apr_cpystrn(lower, o.host, o.host_len + 1);
-        ap_str_tolower(lower);
-        d = cors_registrable_domain(lower, o.host_is_ip);
+        d = cors_origin_domain(&o, lower);
         APR_ARRAY_PUSH(t->warnings, const char *) = apr_psprintf(p,
             "regex %s also matches the lookalike origin %s, whose pages can "
             "then read responses%s; anchor the host and escape its dots, "

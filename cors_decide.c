@@ -20,7 +20,6 @@
  * Calls cors_config (cors_regex_matches) and cors_match.
  */
 
-#include "apr_lib.h"
 #include "apr_strings.h"
 
 #include "httpd.h"
@@ -85,17 +84,9 @@ const char *const cors_note_names[CORS_NNOTES] = {
 static int cors_regex_trusts(const cors_regex *cr, const cors_origin *o)
 {
     char host[CORS_ORIGIN_MAX + 1];
-    apr_size_t i;
 
-    if (cr->is->unsafe) {
-        return 0;
-    }
-    for (i = 0; i < o->host_len; i++) {
-        host[i] = apr_tolower(o->host[i]);
-    }
-    host[i] = '\0';
-    return cors_domains_has(cr->is->domains,
-                            cors_registrable_domain(host, o->host_is_ip));
+    return !cr->is->unsafe
+           && cors_domains_has(cr->is->domains, cors_origin_domain(o, host));
 }
 
 /*

@@ -875,6 +875,17 @@ const char *cors_registrable_domain(const char *host, int is_ip)
     return d;
 }
 
+const char *cors_origin_domain(const cors_origin *o,
+                               char buf[CORS_ORIGIN_MAX + 1])
+{
+    if (o->is_null || o->host_len > CORS_ORIGIN_MAX) {
+        return NULL;
+    }
+    cors_lower(buf, o->host, o->host_len);
+    buf[o->host_len] = '\0';
+    return cors_registrable_domain(buf, o->host_is_ip);
+}
+
 int cors_domains_has(const apr_array_header_t *domains, const char *d)
 {
     int i;

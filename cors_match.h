@@ -208,6 +208,11 @@ const char *cors_quote(apr_pool_t *p, const char *s, apr_size_t max);
  */
 const char *cors_registrable_domain(const char *host, int is_ip);
 
+/* The registrable domain of a parsed origin's host, lower-cased into buf
+ * (it may point there); NULL for "null" or a public suffix. */
+const char *cors_origin_domain(const cors_origin *o,
+                               char buf[CORS_ORIGIN_MAX + 1]);
+
 /* Is d (may be NULL) one of the domains? */
 int cors_domains_has(const apr_array_header_t *domains, const char *d);
 

@@ -209,6 +209,7 @@ static void cors_warn_untrusted(request_rec *r, const cors_dir_conf *conf,
                                    conf->origins->section, cr->where.file,
                                    cr->where.line);
     const char *domain = NULL;
+    char host[CORS_ORIGIN_MAX + 1];
     cors_origin o;
 
     if (!cors_first_time(key)) {
@@ -216,10 +217,7 @@ static void cors_warn_untrusted(request_rec *r, const cors_dir_conf *conf,
     }
     if (in->origin
         && cors_origin_parse(in->origin, strlen(in->origin), &o)) {
-        char *host = apr_pstrmemdup(r->pool, o.host, o.host_len);
-
-        ap_str_tolower(host);
-        domain = cors_registrable_domain(host, o.host_is_ip);
+        domain = cors_origin_domain(&o, host);
     }
     ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "CORS003: %s:%d: "
                   "CORSAllowOriginMatch %s allowed an origin whose "
