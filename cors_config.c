@@ -225,30 +225,36 @@ static int cors_memo_made;
 #if defined(__GNUC__)
 /* Each thread's last entry per kind: the same tenant's file comes back
  * request after request, and then no lock is taken.  An entry lives as
- * long as its memo (cors_memo_last_of says which). */
-static __thread const cors_memo_entry *cors_memo_last[CORS_MEMO_KINDS];
-static __thread int cors_memo_last_of;
+ * long as its memo (.of says which). */
+static __thread struct {
+    cors_memo_entry *entry[CORS_MEMO_KINDS];
+    int of;
+} cors_memo_last;
 #endif
 
 static const void *cors_memo(cmd_parms *cmd, int kind, const char *text,
                              cors_memo_make make)
 {
     apr_hash_t *table = cors_memo_table[kind];
-    apr_size_t len = strlen(text);
+    apr_size_t len;
     cors_memo_entry *e;
+#if defined(__GNUC__)
+    __typeof__(cors_memo_last) *last = &cors_memo_last;  /* looked up once */
+#endif
 
     if (table == NULL) {
         return make(cmd, cmd->pool, text);
     }
 #if defined(__GNUC__)
-    if (cors_memo_last_of != cors_memo_made) {
-        memset(cors_memo_last, 0, sizeof(cors_memo_last));
-        cors_memo_last_of = cors_memo_made;
+    if (last->of != cors_memo_made) {
+        memset(last, 0, sizeof(*last));
+        last->of = cors_memo_made;
     }
-    if (cors_memo_last[kind] && !strcmp(cors_memo_last[kind]->text, text)) {
-        return cors_memo_last[kind]->gives;
+    if ((e = last->entry[kind]) && !strcmp(e->text, text)) {
+        return e->gives;
     }
 #endif
+    len = strlen(text);
 #if APR_HAS_THREADS
     apr_thread_mutex_lock(cors_memo_lock);
 #endif
@@ -271,7 +277,7 @@ static const void *cors_memo(cmd_parms *cmd, int kind, const char *text,
         return make(cmd, cmd->pool, text);
     }
 #if defined(__GNUC__)
-    cors_memo_last[kind] = e;
+    last->entry[kind] = e;
 #endif
     return e->gives;
 }
@@ -419,16 +425,39 @@ static const char *cors_section(cmd_parms *cmd)
     return apr_psprintf(cmd->pool, "%s:%d", d->filename, d->line_num);
 }
 
+/*
+ * No patterns yet: what a new origin set shares until a pattern is added
+ * (cors_origins_unshare), so that a section whose only line is a regex,
+ * or a line read whole, makes no sets of its own.
+ */
+static const cors_origin_set cors_no_set;
+static cors_pattern cors_no_pattern[1];
+static const apr_array_header_t cors_no_patterns = {
+    NULL, sizeof(cors_pattern), 0, 0, (char *)cors_no_pattern
+};
+static const char cors_no_line[] = "no pattern yet";
+
 static cors_origins *cors_origins_get(cmd_parms *cmd, cors_dir_conf *conf)
 {
     cors_origins *o = conf->origins;
 
     if (o == NULL) {
-        o = conf->origins = apr_pcalloc(cmd->pool, sizeof(*o));
-        o->set = cors_set_make(cmd->pool);
-        o->suffix_set = cors_set_make(cmd->pool);
-        o->patterns = apr_array_make(cmd->pool, 4, sizeof(cors_pattern));
-        o->regexes = apr_array_make(cmd->pool, 2, sizeof(cors_regex));
+        /* one allocation: a tenant's .htaccess makes it on every request */
+        struct {
+            cors_origins o;
+            apr_array_header_t regexes;
+            cors_regex regex[1];
+        } *block = apr_pcalloc(cmd->pool, sizeof(*block));
+
+        o = conf->origins = &block->o;
+        o->set = o->suffix_set = (cors_origin_set *)&cors_no_set;
+        o->patterns = (apr_array_header_t *)&cors_no_patterns;
+        o->line = cors_no_line;
+        o->regexes = &block->regexes;
+        o->regexes->pool = cmd->pool;
+        o->regexes->elt_size = sizeof(cors_regex);
+        o->regexes->nalloc = 1;
+        o->regexes->elts = (char *)block->regex;
         o->section = cors_section(cmd);
         o->slot = ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_RUN_MPM
                   ? 0 : cors_section_slot(cmd->pool, o->section);
@@ -448,7 +477,7 @@ static void cors_origins_text(apr_pool_t *p, cors_origins *o,
                               const char *arg)
 {
     if (o->text == NULL) {
-        o->text = apr_pstrdup(p, arg);
+        o->text = arg;          /* from p, as httpd gives it */
     }
     else if (strlen(o->text) < CORS_TEXT_MAX) {
         o->text = apr_pstrcat(p, o->text, " ", arg, NULL);
@@ -718,21 +747,19 @@ static const char *cors_set_origin(cmd_parms *cmd, void *dconf,
 {
     cors_dir_conf *conf = dconf;
     cors_origins *o = conf->origins;
-    const char *err = cors_directive_begin(cmd, dconf, arg);
+    const char *err;
     int i;
 
-    if (err) {
-        return err;
-    }
     if (o && o->line == cmd->directive) {
-        return NULL;            /* this line was read whole */
+        return NULL;            /* this line was read whole, and begun */
     }
     if (o == NULL && cmd->directive) {
         const cors_origins_line *t = cors_memo(cmd, CORS_MEMO_ORIGINS,
                                                cmd->directive->args,
                                                cors_origins_read);
 
-        if (t->whole) {
+        /* a line read whole has no comma */
+        if (t->whole && !(err = cors_directive_begin(cmd, dconf, NULL))) {
             const apr_array_header_t *say = cors_credentials_on(conf)
                                             ? t->with : t->without;
 
@@ -753,6 +780,9 @@ static const char *cors_set_origin(cmd_parms *cmd, void *dconf,
             return o->none ? NULL : cors_check_section(cmd, conf);
         }
     }
+    if ((err = cors_directive_begin(cmd, dconf, arg))) {
+        return err;
+    }
     o = cors_origins_get(cmd, conf);
     if (o->line) {
         cors_origins_unshare(cmd->pool, o);
@@ -765,22 +795,87 @@ static const char *cors_set_origin(cmd_parms *cmd, void *dconf,
     return cors_check_section(cmd, conf);
 }
 
+#if defined(CORS_HAVE_PCRE2)
+/* Each thread's match data: PCRE2 wants one per match, a thread matches
+ * one regex at a time, and it is kept for the thread's life. */
+static __thread pcre2_match_data *cors_match_data;
+
+static apr_status_t cors_jit_free(void *code)
+{
+    pcre2_code_free(code);
+    return APR_SUCCESS;
+}
+
+/*
+ * A regex read once and matched on every request is worth compiling to
+ * machine code: PCRE2's JIT matches an origin in a fraction of the
+ * interpreter's instructions (docs/performance.md#shared-hosting).  It
+ * is compiled from the same text with the options ap_regcomp gives it,
+ * so it matches what t->re matches.  Returns the bytes it takes.
+ */
+static apr_size_t cors_regex_jit(apr_pool_t *p, const char *anchored,
+                                 cors_regex_text *t)
+{
+    int cflags = ap_regcomp_get_default_cflags();
+    uint32_t options = PCRE2_DUPNAMES | PCRE2_CASELESS;
+    pcre2_code *code;
+    PCRE2_SIZE offset;
+    size_t size = 0;
+    int error;
+
+    options |= (cflags & AP_REG_DOTALL) ? PCRE2_DOTALL : 0;
+    options |= (cflags & AP_REG_DOLLAR_ENDONLY) ? PCRE2_DOLLAR_ENDONLY : 0;
+    code = pcre2_compile((PCRE2_SPTR)anchored, PCRE2_ZERO_TERMINATED,
+                         options, &error, &offset, NULL);
+    if (code == NULL) {
+        return 0;
+    }
+    if (pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) != 0
+        || pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &size) != 0) {
+        pcre2_code_free(code);  /* no JIT here: ap_regexec matches */
+        return 0;
+    }
+    apr_pool_cleanup_register(p, code, cors_jit_free, apr_pool_cleanup_null);
+    t->jit = code;
+    return size;
+}
+#endif
+
 /*
  * A match counts only if it spans the whole value: the anchors alone do
  * not hold against a verb such as (*ACCEPT).  A match that hits the
  * limits counts as none (*limited says so).
  */
-int cors_regex_matches(const ap_regex_t *re, const char *s, int *limited)
+int cors_regex_matches(const cors_regex_text *t, const char *s,
+                       apr_size_t len, int *limited)
 {
     ap_regmatch_t m[1];
-    int rc = ap_regexec(re, s, 1, m, 0);
+    int rc;
 
+#if defined(CORS_HAVE_PCRE2)
+    pcre2_match_data *md = cors_match_data;
+
+    if (t->jit && (md || (md = cors_match_data
+                          = pcre2_match_data_create(1, NULL)))) {
+        PCRE2_SIZE *ov;
+
+        rc = pcre2_jit_match(t->jit, (PCRE2_SPTR)s, len, 0, 0, md, NULL);
+        if (rc < 0) {
+            *limited = rc != PCRE2_ERROR_NOMATCH;
+            return 0;
+        }
+        ov = pcre2_get_ovector_pointer(md);
+        *limited = 0;
+        return ov[0] == 0 && ov[1] == len;
+    }
+#endif
+    rc = ap_regexec(t->re, s, 1, m, 0);
     if (rc != 0) {
         *limited = rc != AP_REG_NOMATCH;
         return 0;
     }
     *limited = 0;
-    return m[0].rm_so == 0 && (apr_size_t)m[0].rm_eo == strlen(s);
+    return m[0].rm_so == 0 && (apr_size_t)m[0].rm_eo == len;
 }
 
 /* Why a regex does not compile, in PCRE's own words where possible. */
@@ -840,7 +935,8 @@ static void cors_judge_regex(apr_pool_t *p, const char *text,
 
     t->domains = cors_regex_domains(p, text);
     for (i = 0; cors_canary_origins[i]; i++) {
-        if (cors_regex_matches(t->re, cors_canary_origins[i], &limited)) {
+        if (cors_regex_matches(t, cors_canary_origins[i],
+                               strlen(cors_canary_origins[i]), &limited)) {
             t->any = 1;
             APR_ARRAY_PUSH(t->warnings, const char *) = apr_psprintf(p,
                 "regex %s allows every site (it matches %s); use "
@@ -862,7 +958,7 @@ static void cors_judge_regex(apr_pool_t *p, const char *text,
             const char *d = APR_ARRAY_IDX(t->domains, i, const char *);
             const char *evil = apr_pstrcat(p, "http://evil.", d, NULL);
 
-            if (cors_regex_matches(t->re, evil, &limited)) {
+            if (cors_regex_matches(t, evil, strlen(evil), &limited)) {
                 http = evil;
             }
         }
@@ -884,7 +980,7 @@ static void cors_judge_regex(apr_pool_t *p, const char *text,
         const char *d;
         char lower[CORS_ORIGIN_MAX + 1];
 
-        if (!cors_regex_matches(t->re, probe, &limited)
+        if (!cors_regex_matches(t, probe, strlen(probe), &limited)
             || !cors_origin_parse(probe, strlen(probe), &o)) {
             continue;
         }
@@ -911,17 +1007,28 @@ static const void *cors_regex_read(cmd_parms *cmd, apr_pool_t *p,
                                    const char *text)
 {
     cors_regex_text *t = apr_pcalloc(p, sizeof(*t));
+    const char *anchored = apr_pstrcat(p, CORS_REGEX_LIMITS "^(?:", text,
+                                       ")$", NULL);
 
     t->warnings = apr_array_make(p, 1, sizeof(const char *));
     t->re = ap_pregcomp(p, text, AP_REG_ICASE);
     if (t->re) {
-        t->re = ap_pregcomp(p, apr_pstrcat(p, CORS_REGEX_LIMITS "^(?:", text,
-                                           ")$", NULL), AP_REG_ICASE);
+        t->re = ap_pregcomp(p, anchored, AP_REG_ICASE);
     }
     if (t->re == NULL) {
         t->error = cors_regex_error(cmd, p, text);
         return t;
     }
+#if defined(CORS_HAVE_PCRE2)
+    /* machine code only where it lasts: read at startup, or kept in the
+     * memo (under its lock, so its bytes can be counted there) */
+    if (p != cmd->pool) {
+        cors_memo_bytes += cors_regex_jit(p, anchored, t);
+    }
+    else if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_RUN_MPM) {
+        cors_regex_jit(p, anchored, t);
+    }
+#endif
     cors_judge_regex(p, text, t);
     return t;
 }
@@ -1108,21 +1215,19 @@ static const char *cors_list_add(cmd_parms *cmd, cors_dir_conf *conf,
                                  int kind)
 {
     cors_list *list = *slot;
-    const char *err = cors_directive_begin(cmd, conf, arg);
+    const char *err;
     int i;
 
-    if (err) {
-        return err;
-    }
     if (list && list->line == cmd->directive) {
-        return NULL;            /* this line was read whole */
+        return NULL;            /* this line was read whole, and begun */
     }
     if (list == NULL && cmd->directive) {
         const cors_list_text *t = cors_memo(cmd, CORS_MEMO_METHODS + kind,
                                             cmd->directive->args,
                                             cors_list_read);
 
-        if (t->whole) {
+        /* a line read whole has no comma */
+        if (t->whole && !(err = cors_directive_begin(cmd, conf, NULL))) {
             list = *slot = apr_pmemdup(cmd->pool, &t->list, sizeof(*list));
             list->line = cmd->directive;
             cors_where_set(cmd, &list->where);
@@ -1131,6 +1236,9 @@ static const char *cors_list_add(cmd_parms *cmd, cors_dir_conf *conf,
             }
             return NULL;
         }
+    }
+    if ((err = cors_directive_begin(cmd, conf, arg))) {
+        return err;
     }
     if (list == NULL) {
         list = *slot = apr_pcalloc(cmd->pool, sizeof(*list));

@@ -125,7 +125,7 @@ static int cors_judge_origin(const cors_origins *o, const char *origin,
         if (untrusted && (cr->is->unsafe || !need_trust)) {
             continue;           /* it could add nothing */
         }
-        if (cors_regex_matches(cr->is->re, origin, &limited)) {
+        if (cors_regex_matches(cr->is, origin, len, &limited)) {
             if (!need_trust || cors_regex_trusts(cr, &parsed)) {
                 return CORS_ORIGIN_ALLOWED;
             }

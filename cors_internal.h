@@ -92,6 +92,10 @@ typedef struct {
 typedef struct {
     ap_regex_t *re;                     /* anchored and bounded; NULL: it
                                          * does not compile */
+    void *jit;                          /* the same, compiled to machine
+                                         * code by PCRE2 for a regex read
+                                         * once and matched often; NULL:
+                                         * ap_regexec matches it */
     const char *error;                  /* then why */
     apr_array_header_t *domains;        /* its domain set (trust) */
     int any;                            /* it allows every site */
@@ -129,8 +133,9 @@ typedef struct {
     int null;                           /* "null" */
     int none;                           /* "none" */
     const void *line;                   /* the CORSAllowOrigin line read
-                                         * whole from the memo (sets and
-                                         * patterns shared), or NULL */
+                                         * whole from the memo, or none
+                                         * yet: sets and patterns shared;
+                                         * NULL: they are its own */
     int allows;                         /* not empty: the module acts */
     cors_where where;                   /* the section's first such line */
 } cors_origins;
@@ -327,7 +332,8 @@ extern const command_rec cors_cmds[];
 void *cors_create_dir_conf(apr_pool_t *p, char *dir);
 void *cors_merge_dir_conf(apr_pool_t *p, void *basev, void *addv);
 /* a full-span match under the limits; *limited: the limits were hit */
-int cors_regex_matches(const ap_regex_t *re, const char *s, int *limited);
+int cors_regex_matches(const cors_regex_text *t, const char *s,
+                       apr_size_t len, int *limited);
 /* the first time this child meets key: log once per child and key */
 int cors_first_time(const char *key);
 const cors_sections *cors_config_sections(apr_pool_t *pconf);

@@ -26,23 +26,52 @@ typedef struct cors_port_rule {
     struct cors_port_rule *next;
 } cors_port_rule;
 
-static int cors_is_scheme_char(char c)
+/*
+ * ASCII by hand, not <ctype.h>: an Origin is ASCII whatever the locale,
+ * and these run for each byte of each Origin, where the C library's
+ * table lookup through a function call costs several times as much.
+ */
+static APR_INLINE int cors_is_alnum(char c)
 {
-    return apr_isalnum(c) || c == '+' || c == '-' || c == '.';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+           || (c >= '0' && c <= '9');
 }
 
-static int cors_is_label_char(char c)
+static APR_INLINE int cors_is_scheme_char(char c)
 {
-    return apr_isalnum(c) || c == '-' || c == '_';
+    return cors_is_alnum(c) || c == '+' || c == '-' || c == '.';
 }
 
-/* Copy len bytes in lower case; d need not end in a NUL. */
+/* The bytes of a host's labels, by table: a loop over every byte of
+ * every Origin. */
+static const unsigned char cors_label_byte[256] = {
+    ['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['a' ... 'z'] = 1,
+    ['-'] = 1, ['_'] = 1
+};
+
+/*
+ * Copy len bytes in lower case; d need not end in a NUL.  Eight bytes at
+ * a time, as each Origin's host is lowered on the request path: a byte
+ * gets 0x20 added when it is 'A' to 'Z', which the two sums below tell
+ * by the top bit of each byte (bytes of 0x80 and above are left alone).
+ */
 static char *cors_lower(char *d, const char *s, apr_size_t len)
 {
-    apr_size_t i;
+    const apr_uint64_t ones = APR_UINT64_C(0x0101010101010101);
+    apr_size_t i = 0;
 
-    for (i = 0; i < len; i++) {
-        d[i] = apr_tolower(s[i]);
+    for (; i + 8 <= len; i += 8) {
+        apr_uint64_t w, low, upper;
+
+        memcpy(&w, s + i, 8);
+        low = w & (ones * 0x7f);
+        upper = ((low + ones * (0x80 - 'A')) ^ (low + ones * (0x7f - 'Z')))
+                & ~w & (ones * 0x80);
+        w |= upper >> 2;
+        memcpy(d + i, &w, 8);
+    }
+    for (; i < len; i++) {
+        d[i] = s[i] + (((unsigned char)(s[i] - 'A') < 26) << 5);
     }
     return d;
 }
@@ -57,7 +86,7 @@ static int cors_all_digits(const char *s, apr_size_t len)
     apr_size_t i;
 
     for (i = 0; i < len; i++) {
-        if (!apr_isdigit(s[i])) {
+        if (s[i] < '0' || s[i] > '9') {
             return 0;
         }
     }
@@ -136,11 +165,11 @@ static const char *cors_check_host(const char *s, apr_size_t len,
         return "empty host";
     }
     for (i = 0; i <= len; i++) {
-        if (i < len && s[i] != '.') {
-            if (!cors_is_label_char(s[i])) {
-                return "invalid character in host";
-            }
+        if (i < len && cors_label_byte[(unsigned char)s[i]]) {
             continue;
+        }
+        if (i < len && s[i] != '.') {
+            return "invalid character in host";
         }
         if (i == start) {
             return "empty label in host";
@@ -178,8 +207,8 @@ int cors_origin_parse(const char *s, apr_size_t len, cors_origin *o)
         return 1;
     }
 
-    if (!apr_isalpha(s[0])) {
-        return 0;
+    if (!cors_is_alnum(s[0]) || (s[0] >= '0' && s[0] <= '9')) {
+        return 0;               /* a scheme starts with a letter */
     }
     while (i < len && cors_is_scheme_char(s[i])) {
         i++;
@@ -203,9 +232,9 @@ int cors_origin_parse(const char *s, apr_size_t len, cors_origin *o)
         o->host_is_ip = 1;
     }
     else {
-        while (i < len && s[i] != ':') {
-            i++;
-        }
+        const char *colon = memchr(s + i, ':', len - i);
+
+        i = colon ? (apr_size_t)(colon - s) : len;
         if (cors_check_host(s + host_start, i - host_start, &o->host_is_ip)) {
             return 0;
         }
@@ -507,7 +536,8 @@ int cors_set_match(const cors_origin_set *set, const cors_origin *o)
     apr_size_t i;
     int labels = 0;
 
-    if (o->is_null || o->host_len == 0 || o->host_len > sizeof(host)) {
+    if (set->count == 0 || o->is_null || o->host_len == 0
+        || o->host_len > sizeof(host)) {
         return 0;
     }
     cors_lower(host, o->host, o->host_len);

@@ -1739,6 +1739,38 @@ static void test_registrable_domain(void)
 }
 
 /* A counter goes past 2^32 without wrapping, and prints whole. */
+/*
+ * Hosts are lowered eight bytes at a time: every byte value, at every
+ * position of a host long enough for two words and a tail, comes out
+ * lowered exactly when it is 'A' to 'Z' (the registrable domain is looked
+ * up in the lowered copy).
+ */
+static void test_lower(void)
+{
+    const char *host = "abcdefghij-klmnopq.example.com";
+    apr_size_t len = strlen(host), at;
+    int c, wrong = 0;
+
+    for (c = 1; c < 256; c++) {
+        for (at = 0; at < len; at++) {
+            char origin[64], buf[CORS_ORIGIN_MAX + 1];
+            cors_origin o;
+
+            memset(&o, 0, sizeof(o));
+            apr_snprintf(origin, sizeof(origin), "https://%s", host);
+            origin[8 + at] = (char)c;
+            o.host = origin + 8;
+            o.host_len = len;
+            cors_origin_domain(&o, buf);
+            wrong += (unsigned char)buf[at]
+                     != ((c >= 'A' && c <= 'Z') ? c + 32 : c)
+                     || memcmp(buf, host, at)
+                     || strcmp(buf + at + 1, host + at + 1);
+        }
+    }
+    check(wrong == 0, __LINE__, "%d hosts lowered wrong", wrong);
+}
+
 static void test_counter(void)
 {
     cors_counter c = 0;
@@ -1780,6 +1812,7 @@ int main(void)
     test_safelisted_headers();
     test_regex_domains();
     test_registrable_domain();
+    test_lower();
 
     apr_pool_destroy(pool);
     apr_terminate();
