@@ -1406,6 +1406,20 @@ static const char *cors_set_status(cmd_parms *cmd, void *dconf,
     return NULL;
 }
 
+static const char *cors_set_shadow(cmd_parms *cmd, void *dconf,
+                                   const char *arg)
+{
+    cors_dir_conf *conf = dconf;
+    const char *err = cors_directive_begin(cmd, dconf, NULL);
+    int flag = 0;
+
+    if (err || (err = cors_on_off(cmd, arg, &flag))) {
+        return err;
+    }
+    conf->shadow = cors_value_make(cmd, flag, flag ? "On" : "Off");
+    return NULL;
+}
+
 const command_rec cors_cmds[] =
 {
     AP_INIT_ITERATE("CORSAllowOrigin", cors_set_origin, NULL, OR_FILEINFO,
@@ -1438,6 +1452,9 @@ const command_rec cors_cmds[] =
     AP_INIT_TAKE1("CORSStatus", cors_set_status, NULL,
                   RSRC_CONF | ACCESS_CONF, "On to let SetHandler cors-status "
                   "serve the counters and the policy checker here"),
+    AP_INIT_TAKE1("CORSShadow", cors_set_shadow, NULL, OR_FILEINFO,
+                  "On to decide and compare with the response, changing "
+                  "nothing"),
     {NULL}
 };
 

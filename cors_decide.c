@@ -60,6 +60,13 @@ const char *const cors_field_names[CORS_NFIELDS] = {
     [CORS_ACAPN] = "Access-Control-Allow-Private-Network"
 };
 
+/* The same, as the shadow line abbreviates them (docs/mod_cors.html#shadow) */
+static const char *const cors_field_short[CORS_NFIELDS] = {
+    [CORS_ACAO] = "ACAO", [CORS_ACAC] = "ACAC", [CORS_ACEH] = "ACEH",
+    [CORS_ACAM] = "ACAM", [CORS_ACAH] = "ACAH", [CORS_ACMA] = "ACMA",
+    [CORS_ACAPN] = "ACAPN"
+};
+
 const char *const cors_note_names[CORS_NNOTES] = {
     "none",
     "preflight:allowed",
@@ -73,7 +80,9 @@ const char *const cors_note_names[CORS_NNOTES] = {
     "actual:denied:origin",
     "actual:denied:malformed-origin",
     "protect:refused",
-    "protect:report"
+    "protect:report",
+    "shadow:agree",
+    "shadow:differ"
 };
 
 /*
@@ -406,7 +415,8 @@ static CORS_APART int cors_protect(const cors_dir_conf *conf,
     d->offending = why;
     cors_decided_by(d, "CORSCrossOriginProtection", &conf->protect->where,
                     CORS_PROTECT_ALLOWS);
-    if (conf->protect->value == CORS_PROTECT_REPORT) {
+    /* under CORSShadow, protection only reports */
+    if (conf->protect->value == CORS_PROTECT_REPORT || cors_shadow_on(conf)) {
         *report = 1;
         return 0;
     }
@@ -471,4 +481,151 @@ void cors_decide_protection(const cors_dir_conf *conf, const cors_input *in,
         && !cors_protect(conf, in, &verdict, &report, d) && report) {
         d->note = CORS_NOTE_PROTECT_REPORT;
     }
+}
+
+/* --- CORSShadow: the decision against what the response carries --- */
+
+/* A list longer than this is compared as a string: the work stays
+ * bounded whatever a backend echoes. */
+#define CORS_SHADOW_TOKENS 64
+
+typedef struct {
+    apr_array_header_t *values;
+} cors_values;
+
+static int cors_value_add(void *ctx, const char *key, const char *value)
+{
+    APR_ARRAY_PUSH(((cors_values *)ctx)->values, const char *) = value;
+    return 1;
+}
+
+/* Every value of name in the two tables, joined as one list, or NULL. */
+static const char *cors_response_field(apr_pool_t *p, apr_table_t *a,
+                                       apr_table_t *b, const char *name)
+{
+    cors_values v;
+
+    v.values = apr_array_make(p, 1, sizeof(const char *));
+    apr_table_do(cors_value_add, &v, a, name, NULL);
+    apr_table_do(cors_value_add, &v, b, name, NULL);
+    if (v.values->nelts == 0) {
+        return NULL;
+    }
+    return v.values->nelts == 1 ? APR_ARRAY_IDX(v.values, 0, const char *)
+                                : apr_array_pstrcat(p, v.values, ',');
+}
+
+/* Does the list hold the token tok/len (in any case, with fold)? */
+static int cors_list_has(const char *list, const char *tok, apr_size_t len,
+                         int fold)
+{
+    const char *at = list, *end = list + strlen(list), *t;
+    apr_size_t n;
+
+    while (cors_list_next(&at, end, &t, &n)) {
+        if (n == len && (fold ? !strncasecmp(t, tok, len)
+                              : !strncmp(t, tok, len))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Are the two lists the same set?  A list of more than
+ * CORS_SHADOW_TOKENS elements must be the same string. */
+static int cors_same_set(const char *a, const char *b, int fold)
+{
+    const char *lists[2] = { a, b };
+    int i, count = 0;
+
+    for (i = 0; i < 2; i++) {
+        const char *at = lists[i], *end = at + strlen(at), *t;
+        apr_size_t n;
+
+        while (cors_list_next(&at, end, &t, &n)) {
+            if (++count > 2 * CORS_SHADOW_TOKENS
+                || !cors_list_has(lists[1 - i], t, n, fold)) {
+                return count > 2 * CORS_SHADOW_TOKENS
+                       && (fold ? !strcasecmp(a, b) : !strcmp(a, b));
+            }
+        }
+    }
+    return 1;
+}
+
+/* Origin in a Vary list, or "*" (which covers it). */
+static int cors_varies_on_origin(const char *vary)
+{
+    return vary && (cors_list_has(vary, "Origin", 6, 1)
+                    || cors_list_has(vary, "*", 1, 0));
+}
+
+const char *cors_shadow_compare(apr_pool_t *p, const cors_decision *d,
+                                int status, apr_table_t *headers_out,
+                                apr_table_t *err_headers_out)
+{
+    static const int preflight_fields[] = {
+        CORS_ACAO, CORS_ACAC, CORS_ACAM, CORS_ACAH, CORS_ACMA, CORS_ACAPN
+    };
+    static const int actual_fields[] = { CORS_ACAO, CORS_ACAC, CORS_ACEH };
+    int preflight = d->note >= CORS_NOTE_PREFLIGHT_ALLOWED
+                    && d->note <= CORS_NOTE_PREFLIGHT_UNANSWERED;
+    const int *fields = preflight ? preflight_fields : actual_fields;
+    int i, n = preflight ? 6 : 3;
+    const char *diffs = NULL;
+
+    if (preflight && d->note != CORS_NOTE_PREFLIGHT_UNANSWERED) {
+        int would = d->note == CORS_NOTE_PREFLIGHT_ALLOWED;
+        int has = status >= 200 && status < 300;
+
+        if (would != has) {
+            diffs = apr_psprintf(p,
+                "would answer %s, the response has status %d",
+                would ? "with a 2xx status" : "403", status);
+        }
+    }
+    for (i = 0; i < n; i++) {
+        int f = fields[i];
+        const char *would = f < d->nfields ? d->field[f] : NULL;
+        const char *has = cors_response_field(p, headers_out,
+                                              err_headers_out,
+                                              cors_field_names[f]);
+        int same;
+
+        if (would == NULL || has == NULL) {
+            same = would == has;
+        }
+        else if (f == CORS_ACAM) {
+            same = cors_same_set(would, has, 0);
+        }
+        else if (f == CORS_ACAH || f == CORS_ACEH) {
+            same = cors_same_set(would, has, 1);
+        }
+        else {
+            same = !strcmp(would, has);
+        }
+        if (!same) {
+            diffs = apr_psprintf(p,
+                "%s%swould send %s%s%s, the response has %s",
+                diffs ? diffs : "", diffs ? "; " : "",
+                would ? "" : "no ", cors_field_short[f],
+                would ? apr_pstrcat(p, " ", cors_quote(p, would, 200), NULL)
+                      : "",
+                has ? cors_quote(p, has, 200) : "none");
+        }
+    }
+    if (!preflight) {
+        int would = cors_varies_on_origin(d->vary);
+        int has = cors_varies_on_origin(cors_response_field(
+                      p, headers_out, err_headers_out, "Vary"));
+
+        if (would != has) {
+            diffs = apr_pstrcat(p, diffs ? diffs : "", diffs ? "; " : "",
+                                would ? "would send Origin in Vary, the "
+                                        "response has none"
+                                      : "would send no Origin in Vary, the "
+                                        "response has it", NULL);
+        }
+    }
+    return diffs;
 }

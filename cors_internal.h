@@ -175,7 +175,8 @@ typedef struct {
                                           /* CORSPreflightStatus */ \
     X(protect, const cors_value, CORS_NOTHING) \
                                           /* CORSCrossOriginProtection */ \
-    X(status, const cors_value, CORS_NOTHING) /* CORSStatus */
+    X(status, const cors_value, CORS_NOTHING) /* CORSStatus */ \
+    X(shadow, const cors_value, CORS_NOTHING) /* CORSShadow */
 
 /* Every field NULL: inherit.  The merge picks pointers and nothing else. */
 typedef struct {
@@ -201,6 +202,12 @@ static APR_INLINE int cors_active(const cors_dir_conf *conf)
 static APR_INLINE int cors_credentials_on(const cors_dir_conf *conf)
 {
     return conf->credentials && conf->credentials->value;
+}
+
+/* CORSShadow On: decide, change nothing, compare (docs/mod_cors.html#shadow) */
+static APR_INLINE int cors_shadow_on(const cors_dir_conf *conf)
+{
+    return conf->shadow && conf->shadow->value;
 }
 
 /*
@@ -237,6 +244,8 @@ enum {
     CORS_NOTE_ACTUAL_MALFORMED,
     CORS_NOTE_PROTECT_REFUSED,
     CORS_NOTE_PROTECT_REPORT,
+    CORS_NOTE_SHADOW_AGREE,             /* CORSShadow: what the response */
+    CORS_NOTE_SHADOW_DIFFER,            /* carries, against the decision */
     CORS_NNOTES,
     CORS_NOTE_UNSET = -1                /* the module does nothing here */
 };
@@ -326,6 +335,16 @@ void cors_decide(apr_pool_t *p, const cors_dir_conf *conf,
  */
 void cors_decide_protection(const cors_dir_conf *conf, const cors_input *in,
                             cors_decision *d);
+
+/*
+ * CORSShadow: what the response carries (status, and the fields of its
+ * two header tables) against what decision d would have sent.  Returns
+ * NULL where they agree, else every difference, in one sentence's parts
+ * ("would send ACAO "a", the response has "*"; ..."), from p.
+ */
+const char *cors_shadow_compare(apr_pool_t *p, const cors_decision *d,
+                                int status, apr_table_t *headers_out,
+                                apr_table_t *err_headers_out);
 
 /* --- cors_config.c: directives, checks, warnings, startup --- */
 extern const command_rec cors_cmds[];

@@ -56,6 +56,7 @@
 module AP_MODULE_DECLARE_DATA cors_module;
 
 static ap_filter_rec_t *cors_filter_handle;
+static ap_filter_rec_t *cors_shadow_handle;
 
 /* A regex hit its match limit: say so once per child. */
 static void cors_warn_limit(const cors_regex *cr)
@@ -436,6 +437,47 @@ static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 }
 
 /*
+ * CORSShadow (docs/mod_cors.html#shadow): the response as it leaves, its
+ * headers final, against what the module decided; nothing is changed but
+ * the note.  One line at info for a request where they differ, its values
+ * quoted and cut short.
+ */
+static void cors_shadow(request_rec *r, const cors_decision *d)
+{
+    const char *diffs = cors_shadow_compare(r->pool, d, r->status,
+                                            r->headers_out,
+                                            r->err_headers_out);
+    int note = diffs ? CORS_NOTE_SHADOW_DIFFER : CORS_NOTE_SHADOW_AGREE;
+    const char *origin;
+
+    apr_table_setn(r->notes, "CORS", cors_note_names[note]);
+    cors_diag_count(d->conf, note);
+    if (diffs && APLOG_R_IS_LEVEL(r, APLOG_INFO)) {
+        origin = apr_table_get(r->headers_in, "Origin");
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "CORS007: %s %s from "
+                      "%s: %s (mod_cors decided %s): %s.",
+                      cors_quote(r->pool, r->method ? r->method : "-", 20),
+                      cors_quote(r->pool, r->uri ? r->uri : "-", 300),
+                      origin ? cors_quote(r->pool, origin, 300)
+                             : "no Origin",
+                      cors_note_names[note],
+                      d->note == CORS_NOTE_UNSET ? "nothing"
+                                                 : cors_note_names[d->note],
+                      diffs);
+    }
+}
+
+static apr_status_t cors_shadow_filter(ap_filter_t *f,
+                                       apr_bucket_brigade *bb)
+{
+    if (f->ctx) {
+        cors_shadow(f->r, f->ctx);
+        f->ctx = NULL;
+    }
+    return ap_pass_brigade(f->next, bb);
+}
+
+/*
  * A refusal is the module's own short 403: no ErrorDocument (a CGI, a
  * redirect) runs for it, since it must never reach application code.
  */
@@ -531,7 +573,10 @@ static void cors_insert_filter(request_rec *r)
     if (r->prev) {
         cors_note_redirect(r, d);
     }
-    if (d->write) {
+    if (cors_shadow_on(d->conf)) {
+        ap_add_output_filter_handle(cors_shadow_handle, d, r, r->connection);
+    }
+    else if (d->write) {
         ap_add_output_filter_handle(cors_filter_handle, d, r, r->connection);
     }
 }
@@ -553,6 +598,10 @@ static void cors_insert_error_filter(request_rec *r)
     }
     if (r->prev) {
         cors_note_redirect(r, d);
+    }
+    if (cors_shadow_on(d->conf)) {
+        ap_add_output_filter_handle(cors_shadow_handle, d, r, r->connection);
+        return;
     }
     if (!d->write) {
         return;
@@ -598,8 +647,8 @@ static int cors_post_perdir(request_rec *r)
         return DECLINED;
     }
     d = cors_decide_request(r, conf, 0);
-    if (d->note == CORS_NOTE_UNSET) {
-        return DECLINED;
+    if (d->note == CORS_NOTE_UNSET || cors_shadow_on(conf)) {
+        return DECLINED;        /* shadow: the handler answers */
     }
     if (d->refused) {
         return cors_forbid(r, "Cross-origin request refused\n");
@@ -627,6 +676,11 @@ static void cors_register_hooks(apr_pool_t *p)
     cors_filter_handle = ap_register_output_filter("CORS", cors_out_filter,
                                                    NULL,
                                                    AP_FTYPE_CONTENT_SET);
+    /* last of the resource filters: every header a module or mod_headers
+     * sets is there to compare */
+    cors_shadow_handle = ap_register_output_filter("CORS_SHADOW",
+                                                   cors_shadow_filter, NULL,
+                                                   AP_FTYPE_PROTOCOL - 1);
     ap_hook_post_perdir_config(cors_post_perdir, NULL, NULL, APR_HOOK_FIRST);
     /* first: a refusal must come before any handler runs */
     ap_hook_handler(cors_handler, NULL, NULL, APR_HOOK_REALLY_FIRST);

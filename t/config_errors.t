@@ -128,6 +128,7 @@ my @bad = (
     [ 'CORSAllowCredentials yes', 'CORSAllowCredentials' ],
     [ 'CORSAllowPrivateNetwork 1', 'CORSAllowPrivateNetwork' ],
     [ 'CORSStatus yes', 'CORSStatus', 'yes' ],
+    [ 'CORSShadow maybe', 'CORSShadow', 'maybe' ],
 );
 
 # Messages say what to write instead, for the directive at hand, in a
@@ -274,6 +275,8 @@ my @good = (
         . 'CORSAllowPrivateNetwork On',
     'CORSStatus On',
     'CORSStatus off',
+    "CORSAllowOrigin https://a.example\nCORSShadow On",
+    'CORSShadow off',
     "CORSAllowCredentials Off\nCORSAllowOrigin *\nCORSExposeHeaders *",
     "CORSAllowOrigin *\nCORSAllowCredentials Off",
 );

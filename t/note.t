@@ -69,6 +69,11 @@ my @cases = (
      'protect:report'],
     ['protection passes same-origin', 'POST', '/note/protect/',
      ['Sec-Fetch-Site' => 'same-origin'], 'none'],
+    # a Vary header of its own, and no Access-Control-* field
+    ['shadow, denied origin: the response agrees', 'GET', '/note/shadow/',
+     [Origin => 'https://evil.example'], 'shadow:agree'],
+    ['shadow, allowed origin: no ACAO, it differs', 'GET', '/note/shadow/',
+     [Origin => $ok], 'shadow:differ'],
 );
 
 # a front controller, as WordPress, Laravel and Symfony install it

@@ -361,7 +361,9 @@ my @running;    # the pids of the private httpds
 # private_httpd($nports, $body, %opt): a second httpd with the test server's
 # MPM, authz_core and (where they are shared) unixd and the log modules, mod_cors from the build directory, listening
 # on $nports free loopback ports, and a DocumentRoot with index.html
-# ("private").  $body is the rest of its configuration, or a sub that
+# ("private"); modules => [names] loads those of the test server's
+# modules too (e.g. [qw(rewrite headers)]).  $body is the rest of its
+# configuration, or a sub that
 # gets the ports and returns it.  without_cors => 1: mod_cors is not
 # loaded (what httpd does without the module).  Returns { pid, ports, dir } once every
 # port answers (or httpd has exited).  children => 1: the test needs real
@@ -382,9 +384,10 @@ sub private_httpd {
     open my $base, '<', catfile(Apache::Test::vars('t_conf'), 'base.conf')
         or die $!;
     my ($root, @load) = ('');
+    my $more = join '', map { "|$_" } @{ $opt{modules} // [] };
     while (<$base>) {
         $root = $1 if /^\s*ServerRoot\s+"?([^"\s]+)"?/;
-        if (/^\s*LoadModule\s+((?:mpm_\w+|authz_core|unixd|log_config|logio|version)_module)\s+"?([^"\s]+)"?/) {
+        if (/^\s*LoadModule\s+((?:mpm_\w+|authz_core|unixd|log_config|logio|version$more)_module)\s+"?([^"\s]+)"?/) {
             my ($mod, $path) = ($1, $2);
             $path = "$root/$path" unless $path =~ m{^/};
             push @load, qq{LoadModule $mod "$path"};

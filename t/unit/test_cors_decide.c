@@ -370,6 +370,81 @@ static void test_rows(void)
     }
 }
 
+/*
+ * CORSShadow's comparison (docs/mod_cors.html#shadow): a decision against
+ * what a response carries, in its two tables.  Each row: a decision's
+ * note, ACAO, ACAM and Vary; the response's status and fields ("name:
+ * value" pairs, a '|' starting err_headers_out); the differences expected
+ * (NULL: they agree).
+ */
+static void test_shadow(void)
+{
+    static const struct {
+        int line, note;
+        const char *acao, *acam, *vary;
+        int status;
+        const char *response[6];
+        const char *want;
+    } rows[] = {
+        { __LINE__, CORS_NOTE_ACTUAL_ALLOWED, "https://a.example", NULL,
+          "Origin", 200,
+          { "Access-Control-Allow-Origin", "https://a.example",
+            "Vary", "Accept-Encoding, origin" }, NULL },
+        { __LINE__, CORS_NOTE_ACTUAL_ALLOWED, "https://a.example", NULL,
+          "Origin", 200, { "Vary", "*" },
+          "would send ACAO \"https://a.example\", the response has none" },
+        /* a field sent twice counts with both values */
+        { __LINE__, CORS_NOTE_ACTUAL_ANY, "*", NULL, NULL, 200,
+          { "Access-Control-Allow-Origin", "*",
+            "|Access-Control-Allow-Origin", "*" },
+          "would send ACAO \"*\", the response has \"*,*\"" },
+        { __LINE__, CORS_NOTE_ACTUAL_ORIGIN, NULL, NULL, "Origin", 404,
+          { "Access-Control-Allow-Origin", "https://evil.example" },
+          "would send no ACAO, the response has \"https://evil.example\"; "
+          "would send Origin in Vary, the response has none" },
+        /* methods are a set, in their own case */
+        { __LINE__, CORS_NOTE_PREFLIGHT_ALLOWED, "*", "PUT,DELETE", NULL,
+          204, { "Access-Control-Allow-Origin", "*",
+                 "Access-Control-Allow-Methods", " DELETE , PUT" }, NULL },
+        { __LINE__, CORS_NOTE_PREFLIGHT_ALLOWED, "*", "PUT", NULL, 204,
+          { "Access-Control-Allow-Origin", "*",
+            "Access-Control-Allow-Methods", "put" },
+          "would send ACAM \"PUT\", the response has \"put\"" },
+        { __LINE__, CORS_NOTE_PREFLIGHT_ORIGIN, NULL, NULL, NULL, 200, {},
+          "would answer 403, the response has status 200" },
+        { __LINE__, CORS_NOTE_PREFLIGHT_ALLOWED, "*", NULL, NULL, 401, {},
+          "would answer with a 2xx status, the response has status 401; "
+          "would send ACAO \"*\", the response has none" },
+    };
+    apr_size_t i;
+    int k;
+
+    for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        apr_table_t *out = apr_table_make(pool, 4);
+        apr_table_t *err = apr_table_make(pool, 4);
+        cors_decision d;
+        const char *got;
+
+        memset(&d, 0, sizeof(d));
+        d.note = rows[i].note;
+        d.nfields = rows[i].note <= CORS_NOTE_PREFLIGHT_UNANSWERED
+                    ? CORS_NFIELDS : CORS_NACTUAL;
+        d.field[CORS_ACAO] = rows[i].acao;
+        d.field[CORS_ACAM] = rows[i].acam;
+        d.vary = rows[i].vary;
+        for (k = 0; k < 6 && rows[i].response[k]; k += 2) {
+            const char *name = rows[i].response[k];
+
+            apr_table_add(*name == '|' ? err : out, name + (*name == '|'),
+                          rows[i].response[k + 1]);
+        }
+        got = cors_shadow_compare(pool, &d, rows[i].status, out, err);
+        check(rows[i].want ? got && !strcmp(got, rows[i].want) : !got,
+              rows[i].line, "shadow: got %s, want %s", got ? got : "NULL",
+              rows[i].want ? rows[i].want : "NULL");
+    }
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -380,6 +455,7 @@ int main(void)
     }
     cors_match_init(NULL);
     test_rows();
+    test_shadow();
     apr_pool_destroy(pool);
     apr_terminate();
     printf("%d passed, %d failed\n", n_passed, n_failed);
