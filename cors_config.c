@@ -85,6 +85,19 @@ static cors_sections *cors_sections_get(apr_pool_t *pconf)
     return secs;
 }
 
+/* Every CORSAllowOriginFile line, for their counters and DUMP_CORS. */
+const apr_array_header_t *cors_config_files(apr_pool_t *pconf)
+{
+    apr_array_header_t *files = NULL;
+
+    apr_pool_userdata_get((void **)&files, "cors_files", pconf);
+    if (files == NULL) {
+        files = apr_array_make(pconf, 4, sizeof(cors_origin_file *));
+        apr_pool_userdata_setn(files, "cors_files", NULL, pconf);
+    }
+    return files;
+}
+
 /*
  * Policy sections numbered for their denial counters (cors_diag), kept in
  * pconf: built anew with each reading of the configuration.
@@ -405,7 +418,7 @@ static cors_value *cors_value_make(cmd_parms *cmd, int value,
 static int cors_origins_empty(const cors_origins *o)
 {
     return !o->any && !o->null && !o->set->count && !o->suffix_set->count
-        && !o->regexes->nelts;
+        && !o->regexes->nelts && !o->files;
 }
 
 /* The section a directive is in, "file:line", for counters and warnings. */
@@ -1070,6 +1083,67 @@ static const char *cors_set_origin_match(cmd_parms *cmd, void *dconf,
     return cors_check_section(cmd, conf);
 }
 
+/*
+ * CORSAllowOriginFile: the origins a file lists join the section's set,
+ * and are read again when the file changes
+ * (docs/mod_cors.html#origin-files).  Not in .htaccess: a tenant must not
+ * make the server read a file it names.
+ */
+static const char *cors_set_origin_file(cmd_parms *cmd, void *dconf,
+                                        const char *arg)
+{
+    cors_dir_conf *conf = dconf;
+    cors_origins *o;
+    cors_origin_file *f;
+    apr_array_header_t *warnings;
+    const char *err;
+    int i;
+
+    if (ap_check_cmd_context(cmd, NOT_IN_HTACCESS)) {
+        return apr_psprintf(cmd->pool, "%s cannot be used in .htaccess: a "
+                            "tenant must not make the server read a file it "
+                            "names; list the origins with CORSAllowOrigin, "
+                            "or ask the administrator to set %s in the "
+                            "server configuration.", cmd->cmd->name,
+                            cmd->cmd->name);
+    }
+    if ((err = cors_directive_begin(cmd, dconf, NULL))) {
+        return err;
+    }
+    o = cors_origins_get(cmd, conf);
+    if (o->any || o->none) {
+        return cors_conflict(cmd, o->any ? "*" : "none");
+    }
+    f = apr_pcalloc(cmd->pool, sizeof(*f));
+    f->path = ap_server_root_relative(cmd->pool, arg);
+    if (f->path == NULL) {
+        return apr_psprintf(cmd->pool, "%s: %s is not a valid path.",
+                            cmd->cmd->name, cors_quote(cmd->pool, arg, 0));
+    }
+    cors_where_set(cmd, &f->where);
+    f->allows = apr_pstrcat(cmd->pool, "the origins listed in ", f->path,
+                            NULL);
+    f->cred = cors_credentials_on(conf);
+    f->s = cmd->server;
+    warnings = apr_array_make(cmd->temp_pool, 1, sizeof(const char *));
+    if ((err = cors_file_load(cmd->pool, f, warnings))) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", err, NULL);
+    }
+    for (i = 0; i < warnings->nelts; i++) {
+        cors_warn(cmd, APR_ARRAY_IDX(warnings, i, const char *));
+    }
+    if (o->files == NULL) {
+        o->files = apr_array_make(cmd->pool, 1, sizeof(cors_origin_file *));
+    }
+    APR_ARRAY_PUSH(o->files, cors_origin_file *) = f;
+    APR_ARRAY_PUSH((apr_array_header_t *)cors_config_files(cmd->pool),
+                   cors_origin_file *) = f;
+    o->allows = 1;
+    cors_origins_text(cmd->pool, o, apr_pstrcat(cmd->pool, "(the origins "
+                      "listed in ", f->path, ")", NULL));
+    return cors_check_section(cmd, conf);
+}
+
 /* The three list directives, in the memo's order. */
 #define CORS_LIST_METHODS (CORS_MEMO_METHODS - CORS_MEMO_METHODS)
 #define CORS_LIST_HEADERS (CORS_MEMO_HEADERS - CORS_MEMO_METHODS)
@@ -1427,6 +1501,11 @@ const command_rec cors_cmds[] =
                     "https://app.example.com https://*.example.com"),
     AP_INIT_TAKE1("CORSAllowOriginMatch", cors_set_origin_match, NULL,
                   OR_FILEINFO, "a regex matched against the whole Origin"),
+    /* FileInfo too, so that a tenant's line gets its own message */
+    AP_INIT_TAKE1("CORSAllowOriginFile", cors_set_origin_file, NULL,
+                  RSRC_CONF | ACCESS_CONF | OR_FILEINFO, "a file of origin "
+                  "patterns, one per line, read again when it changes, e.g. "
+                  "/etc/apache2/cors/tenant.origins"),
     AP_INIT_ITERATE("CORSAllowMethods", cors_set_methods, NULL, OR_FILEINFO,
                     "* or methods a preflight may ask for, e.g. PUT "
                     "DELETE"),
@@ -1532,6 +1611,7 @@ static void cors_child_init(apr_pool_t *p, server_rec *s)
     apr_pool_t *pool;
 
     cors_memo_init(p);
+    cors_file_child_init(p);
     cors_in_child = 1;
     cors_warned = NULL;
 #if APR_HAS_THREADS

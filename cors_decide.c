@@ -106,8 +106,48 @@ static int cors_regex_trusts(const cors_regex *cr, const cors_origin *o)
  * up first because a value found there is valid by construction.  "*" is
  * the caller's.
  */
+static void cors_decided_by(cors_decision *d, const char *directive,
+                            const cors_where *by, const char *allows)
+{
+    d->directive = directive;
+    d->by = by;
+    d->allows = allows;
+}
+
+/*
+ * Is the origin listed in one of the section's files
+ * (docs/mod_cors.html#origin-files)?  Each file's version in force is
+ * held while it is looked up; the line that allows it decides.
+ */
+static int cors_judge_files(const cors_origins *o, const cors_origin *parsed,
+                            apr_time_t now, int *untrusted, cors_decision *d)
+{
+    int i, line;
+
+    for (i = 0; i < o->files->nelts; i++) {
+        cors_origin_file *f = APR_ARRAY_IDX(o->files, i, cors_origin_file *);
+        const cors_file_set *v = cors_file_acquire(f, now);
+
+        if (v == NULL) {
+            continue;
+        }
+        line = cors_file_find(v, parsed, untrusted);
+        cors_file_release(v);
+        if (line >= 0) {
+            d->from_file.directive = "CORSAllowOriginFile";
+            d->from_file.file = f->path;
+            d->from_file.line = line;
+            cors_decided_by(d, "CORSAllowOriginFile", &d->from_file,
+                            f->allows);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static int cors_judge_origin(const cors_origins *o, const char *origin,
-                             int need_trust, cors_decision *d)
+                             int need_trust, apr_time_t now,
+                             cors_decision *d)
 {
     apr_size_t len = strlen(origin);
     cors_origin parsed;
@@ -128,6 +168,9 @@ static int cors_judge_origin(const cors_origins *o, const char *origin,
         return CORS_ORIGIN_ALLOWED;
     }
     untrusted = cors_set_match(o->suffix_set, &parsed);
+    if (o->files && cors_judge_files(o, &parsed, now, &untrusted, d)) {
+        return CORS_ORIGIN_ALLOWED;
+    }
     for (i = 0; i < o->regexes->nelts; i++) {
         const cors_regex *cr = &APR_ARRAY_IDX(o->regexes, i, cors_regex);
 
@@ -165,7 +208,7 @@ static CORS_HOT const char *cors_protect_refuses(const cors_dir_conf *conf,
     /* step 2: an origin the section allows and trusts */
     if (o && cors_has_origins(conf) && strcmp(o, "null")
         && !conf->origins->any) {
-        *verdict = cors_judge_origin(conf->origins, o, 1, d);
+        *verdict = cors_judge_origin(conf->origins, o, 1, in->now, d);
         if (*verdict == CORS_ORIGIN_ALLOWED) {
             return NULL;
         }
@@ -205,10 +248,11 @@ static CORS_HOT const char *cors_protect_refuses(const cors_dir_conf *conf,
  * it was not given.
  */
 static const char *cors_allow_origin(const cors_dir_conf *conf,
-                                     const char *origin, int verdict,
+                                     const cors_input *in, int verdict,
                                      int need_trust, int *untrusted,
                                      int *malformed, cors_decision *d)
 {
+    const char *origin = in->origin;
     int v = verdict;
 
     if (conf->origins->any) {
@@ -216,7 +260,8 @@ static const char *cors_allow_origin(const cors_dir_conf *conf,
         return "*";
     }
     if (v < 0) {
-        v = cors_judge_origin(conf->origins, origin, need_trust, d);
+        v = cors_judge_origin(conf->origins, origin, need_trust, in->now,
+                              d);
     }
     *untrusted = v == CORS_ORIGIN_UNTRUSTED;
     if (v == CORS_ORIGIN_ALLOWED || v == CORS_ORIGIN_UNTRUSTED) {
@@ -245,14 +290,6 @@ static int cors_credentials(const cors_dir_conf *conf, int untrusted,
     return 1;
 }
 
-static void cors_decided_by(cors_decision *d, const char *directive,
-                            const cors_where *by, const char *allows)
-{
-    d->directive = directive;
-    d->by = by;
-    d->allows = allows;
-}
-
 static void cors_decide_preflight(apr_pool_t *p, const cors_dir_conf *conf,
                                   const cors_input *in, int verdict,
                                   cors_decision *d)
@@ -268,9 +305,10 @@ static void cors_decide_preflight(apr_pool_t *p, const cors_dir_conf *conf,
 
     d->vary = CORS_PREFLIGHT_VARY;
     d->nfields = CORS_NFIELDS;
-    cors_decided_by(d, "CORSAllowOrigin", &conf->origins->where,
-                    conf->origins->text);
-    d->field[CORS_ACAO] = cors_allow_origin(conf, in->origin, verdict,
+    /* the section's first origin line names the set */
+    cors_decided_by(d, conf->origins->where.directive,
+                    &conf->origins->where, conf->origins->text);
+    d->field[CORS_ACAO] = cors_allow_origin(conf, in, verdict,
                                             cors_credentials_on(conf)
                                             || (pna && pna_on),
                                             &untrusted, &malformed, d);
@@ -348,8 +386,9 @@ static void cors_decide_actual(const cors_dir_conf *conf,
     int untrusted = 0, malformed = 0;
 
     d->nfields = CORS_NACTUAL;
-    cors_decided_by(d, "CORSAllowOrigin", &conf->origins->where,
-                    conf->origins->text);
+    /* the section's first origin line names the set */
+    cors_decided_by(d, conf->origins->where.directive,
+                    &conf->origins->where, conf->origins->text);
     if (conf->origins->any) {
         /* The same answer for everyone: nothing to vary on. */
         d->field[CORS_ACAO] = "*";
@@ -361,7 +400,7 @@ static void cors_decide_actual(const cors_dir_conf *conf,
     else {
         d->vary = "Origin";
         if (in->origin) {
-            d->field[CORS_ACAO] = cors_allow_origin(conf, in->origin,
+            d->field[CORS_ACAO] = cors_allow_origin(conf, in,
                                                     verdict,
                                                     cors_credentials_on(conf),
                                                     &untrusted, &malformed,

@@ -49,6 +49,8 @@ extern module AP_MODULE_DECLARE_DATA cors_module;
  * the sections cors_config numbered. */
 static cors_counter *cors_counts;
 static const cors_sections *cors_counted;
+/* then two per origin list file, which counts in them itself */
+static const apr_array_header_t *cors_counted_files;
 
 void cors_diag_count(const cors_dir_conf *conf, int note)
 {
@@ -66,15 +68,18 @@ static int cors_diag_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                                  apr_pool_t *ptemp, server_rec *s)
 {
     const cors_sections *secs = cors_config_sections(pconf);
-    apr_size_t size = (CORS_NNOTES + secs->names->nelts)
+    const apr_array_header_t *files = cors_config_files(pconf);
+    apr_size_t size = (CORS_NNOTES + secs->names->nelts + 2 * files->nelts)
                       * sizeof(cors_counter);
     apr_shm_t *shm;
     apr_status_t rv;
+    int i;
 
     /* the sections' names live in pconf too: a restart that gets no
      * shared memory must show neither */
     cors_counts = NULL;
     cors_counted = NULL;
+    cors_counted_files = NULL;
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
         return OK;              /* the first of two passes at startup */
     }
@@ -88,6 +93,11 @@ static int cors_diag_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     cors_counts = apr_shm_baseaddr_get(shm);
     memset(cors_counts, 0, size);
     cors_counted = secs;
+    cors_counted_files = files;
+    for (i = 0; i < files->nelts; i++) {
+        APR_ARRAY_IDX(files, i, cors_origin_file *)->reloads =
+            &cors_counts[CORS_NNOTES + secs->names->nelts + 2 * i];
+    }
     return OK;
 }
 
@@ -120,6 +130,34 @@ static const char *cors_label(apr_pool_t *p, const char *s)
     return out;
 }
 
+/*
+ * Each origin list file's readings after startup, by result ([0] in force,
+ * [1] refused), summed over the directives that name the same file; NULL
+ * for a file named before.
+ */
+static const char *cors_file_reloads(int i, apr_uint64_t n[2])
+{
+    const cors_origin_file *f, *g;
+    int j;
+
+    f = APR_ARRAY_IDX(cors_counted_files, i, const cors_origin_file *);
+    for (j = 0; j < i; j++) {
+        g = APR_ARRAY_IDX(cors_counted_files, j, const cors_origin_file *);
+        if (!strcmp(g->path, f->path)) {
+            return NULL;
+        }
+    }
+    n[0] = n[1] = 0;
+    for (j = i; j < cors_counted_files->nelts; j++) {
+        g = APR_ARRAY_IDX(cors_counted_files, j, const cors_origin_file *);
+        if (!strcmp(g->path, f->path) && g->reloads) {
+            n[0] += cors_counter_read(&g->reloads[0]);
+            n[1] += cors_counter_read(&g->reloads[1]);
+        }
+    }
+    return f->path;
+}
+
 static void cors_print_metrics(request_rec *r)
 {
     int i;
@@ -142,6 +180,22 @@ static void cors_print_metrics(request_rec *r)
                                                      const char *)),
                    cors_count(CORS_NNOTES + i));
     }
+    ap_rputs("# HELP mod_cors_origin_file_reloads_total Origin list files "
+             "read again after a change, by result.\n"
+             "# TYPE mod_cors_origin_file_reloads_total counter\n", r);
+    for (i = 0; cors_counted_files && i < cors_counted_files->nelts; i++) {
+        apr_uint64_t n[2];
+        const char *path = cors_file_reloads(i, n);
+
+        if (path) {
+            path = cors_label(r->pool, path);
+            ap_rprintf(r, "mod_cors_origin_file_reloads_total{file=\"%s\","
+                       "result=\"ok\"} %" APR_UINT64_T_FMT "\n"
+                       "mod_cors_origin_file_reloads_total{file=\"%s\","
+                       "result=\"refused\"} %" APR_UINT64_T_FMT "\n",
+                       path, n[0], path, n[1]);
+        }
+    }
 }
 
 /* The counters as "Key: value" lines, for ?auto here and in mod_status. */
@@ -157,6 +211,16 @@ static void cors_print_auto(request_rec *r)
         ap_rprintf(r, "CORSSectionDenied[%s]: %" APR_UINT64_T_FMT "\n",
                    APR_ARRAY_IDX(cors_counted->names, i, const char *),
                    cors_count(CORS_NNOTES + i));
+    }
+    for (i = 0; cors_counted_files && i < cors_counted_files->nelts; i++) {
+        apr_uint64_t n[2];
+        const char *path = cors_file_reloads(i, n);
+
+        if (path) {
+            ap_rprintf(r, "CORSOriginFileReloads[%s,ok]: %" APR_UINT64_T_FMT
+                       "\nCORSOriginFileReloads[%s,refused]: %"
+                       APR_UINT64_T_FMT "\n", path, n[0], path, n[1]);
+        }
     }
 }
 
@@ -300,8 +364,16 @@ static int cors_decided(const cors_decision *d, const cors_where *w,
 static void cors_print_deciders(request_rec *r, const cors_dir_conf *conf,
                                 const cors_decision *d, int html)
 {
+    /* a line of an origin list file allowed the origin: it, not the
+     * section's first origin line, decided */
+    int from_file = d->by == &d->from_file;
+
+    if (from_file) {
+        cors_print_set_by(r, d->by, html);
+    }
 #define CORS_DECIDED(member, type, writes) \
-    if (conf->member && cors_decided(d, &conf->member->where, writes)) { \
+    if (conf->member && !(from_file && writes == CORS_ACAO) \
+        && cors_decided(d, &conf->member->where, writes)) { \
         cors_print_set_by(r, &conf->member->where, html); \
     }
     CORS_POLICY_FIELDS(CORS_DECIDED)
@@ -353,6 +425,7 @@ static void cors_print_check(request_rec *r, const cors_check *c, int html)
     cors_decision d;
 
     memset(&in, 0, sizeof(in));
+    in.now = apr_time_now();
     in.method = c->preflight ? "OPTIONS" : c->method;
     in.origin = c->origin;
     in.acrm = c->preflight ? c->method : NULL;
@@ -564,6 +637,20 @@ static void cors_dump_values(apr_file_t *out, apr_pool_t *p,
         }
         apr_file_printf(out, "    %s %s  (line %d)\n", d->directive,
                         d->args, d->line_num);
+        if (!strcasecmp(d->directive, "CORSAllowOriginFile")) {
+            const apr_array_header_t *files = cors_config_files(p);
+
+            for (i = 0; i < files->nelts; i++) {
+                const cors_origin_file *f = APR_ARRAY_IDX(files, i,
+                                                    const cors_origin_file *);
+
+                if (f->where.line == d->line_num && f->current
+                    && !strcmp(f->where.file, d->filename)) {
+                    apr_file_printf(out, "      file: %s, %d origins\n",
+                                    f->path, f->current->count);
+                }
+            }
+        }
         if (!strcasecmp(d->directive, "CORSAllowOriginMatch")) {
             const char *args = d->args;
             apr_array_header_t *set = cors_regex_domains(p,

@@ -112,15 +112,50 @@ typedef struct {
     cors_where where;
 } cors_regex;
 
+/* One version of an origin list file, read whole (cors_file.c). */
+typedef struct {
+    apr_pool_t *pool;                   /* its own: freed with its last
+                                         * user */
+    cors_origin_set *set;               /* the patterns, trusted */
+    cors_origin_set *suffix_set;        /* "*." right under a public
+                                         * suffix: never trusted */
+    int count;                          /* the patterns it lists */
+    volatile apr_uint32_t refs;         /* requests using it, and 1 while
+                                         * it is in force */
+} cors_file_set;
+
+/* A CORSAllowOriginFile line (docs/mod_cors.html#origin-files). */
+typedef struct {
+    const char *path;                   /* absolute */
+    cors_where where;                   /* the directive */
+    const char *allows;                 /* "the origins listed in PATH" */
+    int cred;                           /* credentials were On where it
+                                         * was read: warn of http:// */
+    server_rec *s;                      /* its server, for log lines */
+    cors_file_set *current;             /* the version in force, swapped
+                                         * under cors_file.c's lock */
+    apr_time_t mtime;                   /* the last version read, kept or
+                                         * refused, by these three */
+    apr_off_t size;
+    apr_ino_t inode;
+    volatile apr_time_t checked;        /* this child's last look */
+    volatile apr_uint32_t busy;         /* a thread is looking now */
+    int gone;                           /* missing at the last look */
+    cors_counter *reloads;              /* read again: [0] in force,
+                                         * [1] refused; NULL: no counters */
+} cors_origin_file;
+
 /*
- * All CORSAllowOrigin and CORSAllowOriginMatch lines of one section: the
- * set is inherited as a whole (docs/mod_cors.html#merging).
+ * All CORSAllowOrigin, CORSAllowOriginMatch and CORSAllowOriginFile lines
+ * of one section: the set is inherited as a whole
+ * (docs/mod_cors.html#merging).
  */
 typedef struct {
     cors_origin_set *set;               /* exact and "*." patterns */
     cors_origin_set *suffix_set;        /* "*." right under a public suffix */
     apr_array_header_t *patterns;       /* cors_pattern, for checks */
     apr_array_header_t *regexes;        /* cors_regex */
+    apr_array_header_t *files;          /* cors_origin_file *, or NULL */
     const char *unsafe;                 /* first value whose origins are
                                          * never trusted, for messages */
     const char *unsafe_fix;             /* what to write instead (NULL:
@@ -278,6 +313,8 @@ typedef struct {
     const char *host;
     int unanswered;             /* httpd answered before post_perdir_config
                                  * (docs/mod_cors.html#limits) */
+    apr_time_t now;             /* when: origin list files are looked at
+                                 * again at most once a second */
 } cors_input;
 
 /* A decision and everything the log, the note and the checker show. */
@@ -289,6 +326,8 @@ typedef struct {
     const char *offending;              /* the refused values, or NULL */
     const char *directive;              /* the deciding directive */
     const cors_where *by;               /* where it was set (NULL: unset) */
+    cors_where from_file;               /* by, when an origin list file's
+                                         * line allowed the origin */
     const char *allows;                 /* what it allows */
     const char *withheld;               /* credentials withheld beside it */
     const cors_regex *untrusted;        /* it allowed the origin, but its
@@ -346,6 +385,21 @@ const char *cors_shadow_compare(apr_pool_t *p, const cors_decision *d,
                                 int status, apr_table_t *headers_out,
                                 apr_table_t *err_headers_out);
 
+/* --- cors_file.c: origin list files, read again when they change --- */
+/* Read f->path at startup into f->current: NULL, or why not (naming
+ * path:line); each line's warning goes to warnings as "path:line: ...". */
+const char *cors_file_load(apr_pool_t *pconf, cors_origin_file *f,
+                           apr_array_header_t *warnings);
+/* The version in force, held until cors_file_release; the file is looked
+ * at again first if this child has not looked for a second. */
+const cors_file_set *cors_file_acquire(cors_origin_file *f, apr_time_t now);
+void cors_file_release(const cors_file_set *v);
+/* The line of v that allows o (0 if it has none), or -1; *untrusted is
+ * set when only a "*." under a public suffix does. */
+int cors_file_find(const cors_file_set *v, const cors_origin *o,
+                   int *untrusted);
+void cors_file_child_init(apr_pool_t *pchild);
+
 /* --- cors_config.c: directives, checks, warnings, startup --- */
 extern const command_rec cors_cmds[];
 void *cors_create_dir_conf(apr_pool_t *p, char *dir);
@@ -356,6 +410,8 @@ int cors_regex_matches(const cors_regex_text *t, const char *s,
 /* the first time this child meets key: log once per child and key */
 int cors_first_time(const char *key);
 const cors_sections *cors_config_sections(apr_pool_t *pconf);
+/* Every CORSAllowOriginFile line (cors_origin_file *), in pconf. */
+const apr_array_header_t *cors_config_files(apr_pool_t *pconf);
 const apr_array_header_t *cors_config_warnings(apr_pool_t *pconf);
 void cors_config_register_hooks(apr_pool_t *p);
 

@@ -23,6 +23,7 @@ typedef struct cors_port_rule {
     const char *scheme;
     apr_size_t scheme_len;
     int port;
+    int line;                   /* cors_pattern.line */
     struct cors_port_rule *next;
 } cors_port_rule;
 
@@ -446,6 +447,7 @@ void cors_set_add(apr_pool_t *p, cors_origin_set *set,
     rule->scheme = pat->scheme;
     rule->scheme_len = strlen(pat->scheme);
     rule->port = pat->port;
+    rule->line = pat->line;
     rule->next = apr_hash_get(hash, pat->host, APR_HASH_KEY_STRING);
     apr_hash_set(hash, pat->host, APR_HASH_KEY_STRING, rule);
     if (pat->wildcard) {
@@ -518,35 +520,40 @@ int cors_set_match_exact(const cors_origin_set *set, const char *s,
     return 0;
 }
 
-static int cors_rules_match(const cors_port_rule *rule, const cors_origin *o)
+static const cors_port_rule *cors_rules_match(const cors_port_rule *rule,
+                                              const cors_origin *o)
 {
     for (; rule != NULL; rule = rule->next) {
         if (rule->scheme_len == o->scheme_len
             && strncasecmp(rule->scheme, o->scheme, o->scheme_len) == 0
             && (rule->port == CORS_PORT_ANY || rule->port == o->port)) {
-            return 1;
+            return rule;
         }
     }
-    return 0;
+    return NULL;
 }
 
-int cors_set_match(const cors_origin_set *set, const cors_origin *o)
+/* The rule of the set that allows o, or NULL. */
+static const cors_port_rule *cors_set_rule(const cors_origin_set *set,
+                                           const cors_origin *o)
 {
     char host[CORS_ORIGIN_MAX];
+    const cors_port_rule *rule;
     apr_size_t i;
     int labels = 0;
 
     if (set->count == 0 || o->is_null || o->host_len == 0
         || o->host_len > sizeof(host)) {
-        return 0;
+        return NULL;
     }
     cors_lower(host, o->host, o->host_len);
     if (set->exact
-        && cors_rules_match(apr_hash_get(set->exact, host, o->host_len), o)) {
-        return 1;
+        && (rule = cors_rules_match(apr_hash_get(set->exact, host,
+                                                 o->host_len), o))) {
+        return rule;
     }
     if (o->host_is_ip || set->wild == NULL) {
-        return 0;
+        return NULL;
     }
     /*
      * Each ".suffix" of the host, shortest first, but looked up only for
@@ -559,15 +566,27 @@ int cors_set_match(const cors_origin_set *set, const cors_origin *o)
         }
         labels++;
         if ((set->wild_labels >> (labels < 63 ? labels : 63)) & 1
-            && cors_rules_match(apr_hash_get(set->wild, host + i,
-                                             o->host_len - i), o)) {
-            return 1;
+            && (rule = cors_rules_match(apr_hash_get(set->wild, host + i,
+                                                     o->host_len - i), o))) {
+            return rule;
         }
         if (labels < 63 && (set->wild_labels >> labels) <= 1) {
-            return 0;           /* no pattern has more labels */
+            return NULL;        /* no pattern has more labels */
         }
     }
-    return 0;
+    return NULL;
+}
+
+int cors_set_match(const cors_origin_set *set, const cors_origin *o)
+{
+    return cors_set_rule(set, o) != NULL;
+}
+
+int cors_set_find(const cors_origin_set *set, const cors_origin *o)
+{
+    const cors_port_rule *rule = cors_set_rule(set, o);
+
+    return rule ? rule->line : -1;
 }
 
 /*

@@ -53,6 +53,7 @@ typedef struct {
     int port;                   /* 0: none, CORS_PORT_ANY: ":*" */
     int wildcard;               /* host was "*.suffix" */
     int host_is_ip;
+    int line;                   /* its line in an origin list file, or 0 */
 } cors_pattern;
 
 /*
@@ -113,6 +114,10 @@ void cors_set_add(apr_pool_t *p, cors_origin_set *set,
 
 /* Does a parsed, non-null origin match an exact or "*." pattern? */
 int cors_set_match(const cors_origin_set *set, const cors_origin *o);
+
+/* The same, saying which pattern: its line (cors_pattern.line), or -1
+ * when none matches. */
+int cors_set_find(const cors_origin_set *set, const cors_origin *o);
 
 /*
  * The fast path for the common case: is the Origin value, lower-cased,

@@ -120,6 +120,7 @@ static CORS_HOT void cors_read_input(request_rec *r,
 
     memset(in, 0, sizeof(*in));
     in->method = r->method;
+    in->now = r->request_time;
     if (conf->protect && conf->protect->value != CORS_PROTECT_OFF) {
         /* Sec-Fetch-Site and Host come from here when a step needs them;
          * only a GET can be a WebSocket handshake (HTTP/2's extended

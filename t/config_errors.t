@@ -129,6 +129,11 @@ my @bad = (
     [ 'CORSAllowPrivateNetwork 1', 'CORSAllowPrivateNetwork' ],
     [ 'CORSStatus yes', 'CORSStatus', 'yes' ],
     [ 'CORSShadow maybe', 'CORSShadow', 'maybe' ],
+    # origin list files (t/origin_file.t has their lines)
+    [ 'CORSAllowOriginFile /nonexistent/tenant.origins',
+      'CORSAllowOriginFile', '/nonexistent/tenant.origins' ],
+    [ "CORSAllowOrigin *\nCORSAllowOriginFile /dev/null",
+      'CORSAllowOriginFile', '*' ],
 );
 
 # Messages say what to write instead, for the directive at hand, in a

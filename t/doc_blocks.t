@@ -6,7 +6,8 @@
 # which it is (class "config" or "output"), and every fence names its
 # language, so no example escapes the check.  A block that uses a
 # variable of Debian's /etc/apache2/envvars says so next to it; the test
-# then defines the variable, as apache2ctl does.  And the cookbook's
+# then defines the variable, as apache2ctl does; an origin list file it
+# names is made, with one origin.  And the cookbook's
 # shared-hosting set-up runs README.md's tenant .htaccess example.
 use strict;
 use warnings FATAL => 'all';
@@ -77,6 +78,16 @@ for my $b (@blocks) {
             $define .= qq{Define $v "$envvars{$v}"\n} if exists $envvars{$v};
         }
     }
+    # an origin list file an example names is made, in the scratch
+    # directory, with one origin
+    $body =~ s{^(\s*CORSAllowOriginFile\s+)"?([^"\s]+)"?}{
+        my ($directive, $path) = ($1, $2);
+        my $made = scratch_dir() . '/' . ($path =~ s{.*/}{}r);
+        open my $fh, '>', $made or die "$made: $!";
+        print $fh "https://app.example.com\n";
+        close $fh;
+        "$directive$made"
+    }gme;
     my ($rc, $out) = httpd_t($define . $body);
     my $as = 'at server level';
     if ($rc != 0 || $out !~ /Syntax OK/) {

@@ -39,6 +39,9 @@ my %context = (
     ACCESS_CONF => ['directory', undef],
     'RSRC_CONF|ACCESS_CONF' => ['server config, virtual host, directory',
                                 undef],
+    # read in .htaccess only to be refused there with a message of its own
+    'RSRC_CONF|ACCESS_CONF|OR_FILEINFO' =>
+        ['server config, virtual host, directory', undef],
 );
 my @rows = qw(Description Syntax Default Context Override Status Module);
 

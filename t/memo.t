@@ -77,7 +77,8 @@ for my $t (qw(alice bob)) {
     my @decided = grep {
         index($_, qq{CORS004: "GET" "/$t/index.html" from }
                   . '"https://evil.nope.example"') >= 0
-        && index($_, "decided by CORSAllowOrigin at $file{$t}:$line,") >= 0
+        && index($_, "decided by CORSAllowOriginMatch at $file{$t}:$line,")
+           >= 0
     } log_lines(qr/CORS004/);
     is(scalar(@decided), 1, "$t: the decision line names $t\'s file:line");
 }

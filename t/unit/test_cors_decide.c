@@ -9,8 +9,10 @@
  * httpd; these rows pin the decision itself, and run under ASan and UBSan.
  *
  * cors_decide.c calls one function of cors_config.c, cors_regex_matches
- * (PCRE2's JIT or ap_regexec, under the match limits): no row here has a
- * regex, and the definition below fails any row that reaches it.  Regexes are tested in
+ * (PCRE2's JIT or ap_regexec, under the match limits), and cors_file.c's
+ * three for origin list files: no row here has a regex or a file, and the
+ * definitions below fail any row that reaches them.  Files are tested in
+ * t/origin_file.t against httpd.  Regexes are tested in
  * t/safety.t and t/origin_patterns.t against httpd.
  *
  * Prints "N passed, N failed"; exits 1 if any check failed.
@@ -29,7 +31,7 @@
 #define CORS_PREFLIGHT_VARY_TEXT \
     "Origin,Access-Control-Request-Method,Access-Control-Request-Headers"
 
-static int n_passed, n_failed, regex_calls;
+static int n_passed, n_failed, regex_calls;   /* regexes and files */
 static apr_pool_t *pool;
 
 int cors_regex_matches(const cors_regex_text *t, const char *s,
@@ -38,6 +40,24 @@ int cors_regex_matches(const cors_regex_text *t, const char *s,
     regex_calls++;
     *limited = 0;
     return 0;
+}
+
+const cors_file_set *cors_file_acquire(cors_origin_file *f, apr_time_t now)
+{
+    regex_calls++;
+    return NULL;
+}
+
+void cors_file_release(const cors_file_set *v)
+{
+    regex_calls++;
+}
+
+int cors_file_find(const cors_file_set *v, const cors_origin *o,
+                   int *untrusted)
+{
+    regex_calls++;
+    return -1;
 }
 
 static void check(int ok, int line, const char *fmt, ...)
@@ -365,7 +385,7 @@ static void test_rows(void)
               t->what, d.refused, t->refused);
         check((d.withheld != NULL) == t->withheld, t->line, "%s: withheld "
               "%s", t->what, show(d.withheld));
-        check(regex_calls == calls, t->line, "%s: reached a regex",
+        check(regex_calls == calls, t->line, "%s: reached a regex or a file",
               t->what);
     }
 }
