@@ -57,6 +57,7 @@ const BASIC_BAD = 'Basic ' + Buffer.from('alice:guess').toString('base64');
 //   expect.preflights, actuals: requests in B's access log for this
 //                    scenario; preflightStatus, actualStatus: their status
 //   expect.backend   {preflights, actuals} in the proxied backend's log
+//   expect.notes     the module's note on each of them in B's log
 const SCENARIOS = [
     // The main policy: one origin, PUT DELETE, X-Custom Content-Type.
     {
@@ -487,6 +488,29 @@ const SCENARIOS = [
     },
 ];
 
+// Shadow, then the switch (docs/migrating.md, "Run in shadow first"): the
+// same calls to a recipe with its mod_cors twin in shadow, where every
+// request must be shadow:agree, then to the twin alone: the page sees
+// the same, call for call.
+const SWITCH_CALLS = [
+    ['a GET from the allowed origin',
+     { expect: { allowed: true, status: 200, body: HELLO,
+                 preflights: 0, actuals: 1 } }],
+    ['a GET from another origin',
+     { page: 'evil', expect: { allowed: false, preflights: 0, actuals: 1 } }],
+    ['a GET with X-Custom, preflighted',
+     { init: { headers: { 'X-Custom': '1' } },
+       expect: { allowed: true, status: 200, body: HELLO,
+                 preflights: 1, actuals: 1 } }],
+];
+for (const [what, sc] of SWITCH_CALLS) {
+    SCENARIOS.push({ ...sc, name: `the recipe, mod_cors in shadow: ${what}`,
+                     path: '/shadowrecipe/data',
+                     expect: { ...sc.expect, notes: 'shadow:agree' } });
+    SCENARIOS.push({ ...sc, name: `switched to mod_cors: ${what}`,
+                     path: '/shadowmodule/data' });
+}
+
 // Runs inside the page: one fetch() with a bounded time.
 async function pageFetch({ url, init, read, timeout }) {
     try {
@@ -532,7 +556,7 @@ function readLog(file) {
             continue;
         }
         const entry = { method: f[0], status: Number(f[2]), origin: f[3],
-                        acrm: f[4], acrpn: f[5] };
+                        acrm: f[4], acrpn: f[5], note: f[6] };
         entry.preflight = entry.method === 'OPTIONS' && entry.acrm
                           && entry.acrm !== '-';
         if (!byTag.has(m[1])) {
@@ -602,6 +626,12 @@ function judgeLog(exp, lines, backendLines) {
         if (bad.length) {
             why.push(`actual request status ${bad[0].status}, expected `
                      + exp.actualStatus);
+        }
+    }
+    if (exp.notes !== undefined) {
+        const bad = lines.filter((l) => l.note !== exp.notes);
+        if (bad.length) {
+            why.push(`note ${bad[0].note}, expected ${exp.notes}`);
         }
     }
     if (exp.backend) {
