@@ -772,7 +772,7 @@ static const char *cors_set_origin(cmd_parms *cmd, void *dconf,
                                                cors_origins_read);
 
         /* a line read whole has no comma */
-        if (t->whole && !(err = cors_directive_begin(cmd, dconf, NULL))) {
+        if (t->whole && cors_directive_begin(cmd, dconf, NULL) == NULL) {
             const apr_array_header_t *say = cors_credentials_on(conf)
                                             ? t->with : t->without;
 
@@ -1301,7 +1301,7 @@ static const char *cors_list_add(cmd_parms *cmd, cors_dir_conf *conf,
                                             cors_list_read);
 
         /* a line read whole has no comma */
-        if (t->whole && !(err = cors_directive_begin(cmd, conf, NULL))) {
+        if (t->whole && cors_directive_begin(cmd, conf, NULL) == NULL) {
             list = *slot = apr_pmemdup(cmd->pool, &t->list, sizeof(*list));
             list->line = cmd->directive;
             cors_where_set(cmd, &list->where);

@@ -372,7 +372,7 @@ static void cors_print_deciders(request_rec *r, const cors_dir_conf *conf,
         cors_print_set_by(r, d->by, html);
     }
 #define CORS_DECIDED(member, type, writes) \
-    if (conf->member && !(from_file && writes == CORS_ACAO) \
+    if (conf->member && !(from_file && (writes) == CORS_ACAO) \
         && cors_decided(d, &conf->member->where, writes)) { \
         cors_print_set_by(r, &conf->member->where, html); \
     }

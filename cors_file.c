@@ -140,7 +140,7 @@ static const char *cors_file_read(apr_pool_t *scratch, cors_origin_file *f,
     v->refs = 1;
     while (err == NULL && apr_file_gets(buf, sizeof(buf), fd) == APR_SUCCESS) {
         char *s = buf, *end;
-        cors_pattern pat;
+        cors_pattern pat = { 0 };
 
         line++;
         end = s + strlen(s);
@@ -148,7 +148,7 @@ static const char *cors_file_read(apr_pool_t *scratch, cors_origin_file *f,
             err = "longer than 1024 bytes";
             break;
         }
-        *strchrnul(s, '#') = '\0';      /* an origin holds no '#' */
+        s[strcspn(s, "#")] = '\0';     /* an origin holds no '#' */
         while (apr_isspace(*s)) {
             s++;
         }
@@ -176,7 +176,7 @@ static const char *cors_file_read(apr_pool_t *scratch, cors_origin_file *f,
         }
         else {
             cors_set_add(p, v->set, &pat);
-            if (f->cred && !strcmp(pat.scheme, "http")) {
+            if (f->cred && pat.scheme && !strcmp(pat.scheme, "http")) {
                 APR_ARRAY_PUSH(warnings, const char *) = apr_psprintf(
                     scratch, "%s:%d: credentials allowed for %s, an http:// "
                     "origin: anyone on the network path can act as it; "
@@ -276,7 +276,7 @@ static void cors_file_look(cors_origin_file *f)
     }
     warnings = apr_array_make(scratch, 1, sizeof(const char *));
     err = cors_file_read(scratch, f, warnings, &v);
-    if (err) {
+    if (err || v == NULL) {
         cors_file_count(f, 1);
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, f->s, "CORS008: %s:%d: "
                      "CORSAllowOriginFile: the new version of %s is refused, "
