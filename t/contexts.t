@@ -1,6 +1,7 @@
 # Every directive works in every context the manual lists (server config,
 # virtual host, <Directory>, <Location>, .htaccess under AllowOverride
-# FileInfo, except CORSStatus, which .htaccess may not hold), and a CORS
+# FileInfo, except CORSStatus and CORSAllowOriginFile, which .htaccess
+# may not hold), and a CORS
 # directive in a .htaccess whose AllowOverride lacks FileInfo is refused
 # (500).  Server config is tested in a private httpd so
 # that its policy does not reach the rest of the suite.
@@ -11,12 +12,16 @@ use Apache::Test qw(-withtestmore);
 use Apache::TestRequest qw(GET);
 use Apache::TestUtil qw(t_write_file);
 use File::Spec::Functions qw(catfile);
+use LWP::UserAgent ();
 
 use lib 't/lib';
 use CorsTest qw(once has_token no_ac_headers preflight request log_mark
                 log_since private_httpd stop_httpd directives);
 
 my $docroot = Apache::Test::vars('documentroot');
+# an origin list file for the server config's CORSAllowOriginFile
+use constant FILE => catfile(Apache::Test::vars('t_logs'), 'ctx.origins');
+t_write_file(FILE, "https://file-srv.ctx.example\n");
 
 # The directive set is the same in every context; only the names differ.
 sub check_context {
@@ -87,16 +92,24 @@ my %line = (
     CORSPreflightStatus       => '200',
     CORSCrossOriginProtection => 'On',
     CORSStatus                => 'On',
+    # Off: the directive is taken; On would hand every answer to a recipe
+    CORSShadow                => 'Off',
+    CORSAllowOriginFile       => FILE,
 );
 my %table = directives();
 is_deeply([sort keys %line], [sort keys %table],
           'every directive of the command table is set in every context');
 # .htaccess gets those of the table that an override allows (not
-# CORSStatus, RSRC_CONF|ACCESS_CONF); the rest are refused there, below
-my @htaccess = grep { $table{$_} =~ /OR_/ } sort keys %line;
-my @not_htaccess = grep { $table{$_} !~ /OR_/ } sort keys %line;
-is("@not_htaccess", 'CORSStatus',
-   'CORSStatus is the one directive .htaccess may not hold');
+# CORSStatus, RSRC_CONF|ACCESS_CONF, nor CORSAllowOriginFile, read there
+# only to be refused with a message of its own); the rest are refused
+# there, below
+my @not_htaccess = grep { $table{$_} !~ /OR_/ || $_ eq 'CORSAllowOriginFile' }
+                   sort keys %line;
+my %not = map { $_ => 1 } @not_htaccess;
+my @htaccess = grep { !$not{$_} } sort keys %line;
+is("@not_htaccess", 'CORSAllowOriginFile CORSStatus',
+   'CORSAllowOriginFile and CORSStatus are the directives .htaccess may '
+   . 'not hold');
 my $directives = sub {
     my ($name, $max_age, @names) = @_;
     @names = sort keys %line unless @names;
@@ -111,6 +124,12 @@ my $directives = sub {
     my $srv = private_httpd(1, $directives->('srv', 555));
     check_context('server config',
                   "http://127.0.0.1:$srv->{ports}[0]/index.html", 'srv', 555);
+    my $res = LWP::UserAgent->new->get(
+        "http://127.0.0.1:$srv->{ports}[0]/index.html",
+        Origin => 'https://file-srv.ctx.example');
+    is(once($res, 'Access-Control-Allow-Origin'),
+       'https://file-srv.ctx.example',
+       'server config: CORSAllowOriginFile allows the origin it lists');
     stop_httpd($srv);
 }
 
@@ -138,7 +157,8 @@ for my $d (@not_htaccess) {
     my $mark = log_mark();
     my $res = GET '/cfg/ctx/ht/index.html', Origin => 'https://ht.ctx.example';
     is($res->code, 500, ".htaccess: $d gives 500");
-    like(log_since($mark, qr/\Q$d\E/), qr/\Q$d\E not allowed here/,
+    like(log_since($mark, qr/\Q$d\E/),
+         qr/\Q$d\E (?:not allowed here|cannot be used in \.htaccess)/,
          "... and the error log says $d is not allowed here");
 }
 t_write_file(catfile($docroot, qw(cfg ctx ht .htaccess)),

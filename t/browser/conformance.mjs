@@ -10,9 +10,8 @@
 // PORT_A, PORT_A2, PORT_B, PORT_C and LOGS; httpd.conf.in holds the
 // policies, one per top-level path.
 
-import { chromium } from 'playwright-core';
+import { ENGINES, launch } from './engines.mjs';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
 const env = process.env;
@@ -660,44 +659,32 @@ async function waitForLogLine(file, tag, ms) {
     return false;
 }
 
-async function main() {
-    const started = Date.now();
-    const bLog = path.join(env.LOGS, 'b_access_log');
-    const cLog = path.join(env.LOGS, 'c_access_log');
-    const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'mod_cors-chromium-'));
-    const results = [];
-    let context = null;
+// A scenario's expectation in one engine: where engines differ by
+// design, sc.engines[name].expect says what that engine does, and why.
+function expectIn(sc, engine) {
+    return { ...sc.expect, ...(sc.engines?.[engine]?.expect || {}) };
+}
+
+// Every scenario in one engine; each gets a tag of its own in B's log.
+async function runEngine(name, results) {
+    const browser = await launch(name);
     try {
-        // A fresh profile: no cached preflight or response from a past run.
-        context = await chromium.launchPersistentContext(profile, {
-            executablePath: '/usr/bin/chromium',
-            headless: true,
-            timeout: 30000,
-            args: ['--no-sandbox', '--disable-gpu', '--disable-quic',
-                   '--no-first-run', '--disable-background-networking',
-                   '--disable-component-update', '--disable-sync'],
-        });
-        context.setDefaultTimeout(CALL_TIMEOUT);
         // The session cookie /cred/private/ and /nocred/private/ check,
         // on B's host.  Pages on localhost:PORT_A send it (same site);
-        // pages on 127.0.0.1 are cross-site and Chromium would not.
-        await context.addCookies([{
-            name: 'session', value: 'ok', domain: 'localhost', path: '/',
-            sameSite: 'Lax',
-        }]);
-
+        // pages on 127.0.0.1 are cross-site.
+        await browser.cookie({ name: 'session', value: 'ok',
+                               domain: 'localhost',
+                               url: `${PAGES.local}/` });
         const pages = {};
         for (const [key, origin] of Object.entries(PAGES)) {
-            const page = await context.newPage();
-            await page.goto(`${origin}/`, { timeout: CALL_TIMEOUT });
-            pages[key] = page;
+            pages[key] = await withTimeout(browser.page(`${origin}/`),
+                                           CALL_TIMEOUT, `${name} page`);
         }
-
         const call = async (key, url, sc) => {
             try {
                 return await withTimeout(pages[key].evaluate(pageFetch, {
                     url, init: sc.init || {},
-                    read: Object.keys(sc.expect.headers || {}),
+                    read: Object.keys(expectIn(sc, name).headers || {}),
                     timeout: FETCH_TIMEOUT,
                 }), CALL_TIMEOUT, 'page.evaluate');
             } catch (e) {
@@ -711,14 +698,14 @@ async function main() {
             (x, y) => Boolean(SCENARIOS[y].gap) - Boolean(SCENARIOS[x].gap));
         for (const i of order) {
             const sc = SCENARIOS[i];
-            const tag = String(i + 1);
+            const tag = `${name[0]}${i + 1}`;
             const url = `${B}${sc.path}${sc.path.includes('?') ? '&' : '?'}t=${tag}`;
             const todo = [];
             for (let n = 0; n < (sc.calls || 1); n++) {
                 todo.push(...[sc.page || 'a'].flat());
             }
-            const entry = { tag, sc, calls: [] };
-            results[i] = entry;
+            const entry = { engine: name, tag, sc, calls: [] };
+            results.push(entry);
             const first = Date.now();
             for (const [n, key] of todo.entries()) {
                 if (n > 0 && sc.gap) {
@@ -738,10 +725,28 @@ async function main() {
             }
         }
     } finally {
-        if (context) {
-            await context.close().catch(() => {});
+        await browser.close();
+    }
+}
+
+async function main() {
+    const started = Date.now();
+    const bLog = path.join(env.LOGS, 'b_access_log');
+    const cLog = path.join(env.LOGS, 'c_access_log');
+    const engines = (env.BROWSERS || ENGINES.join(' ')).split(/\s+/)
+                                                     .filter(Boolean);
+    const results = [];
+    const broken = [];
+    for (const name of engines) {
+        const t0 = Date.now();
+        try {
+            await runEngine(name, results);
+        } catch (e) {
+            // an engine that could not start fails the suite
+            broken.push(name);
+            console.log(`not ok - ${name} could not run: ${e.message}`);
         }
-        fs.rmSync(profile, { recursive: true, force: true });
+        console.log(`# ${name}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     }
 
     // One last request, so every line before it has been written.
@@ -753,23 +758,25 @@ async function main() {
     const bLines = readLog(bLog);
     const cLines = readLog(cLog);
 
-    let passed = 0;
-    let failed = 0;
-    for (const { tag, sc, calls } of results) {
+    const count = Object.fromEntries(engines.map((e) => [e,
+        { passed: 0, failed: broken.includes(e) ? SCENARIOS.length : 0 }]));
+    for (const { engine, tag, sc, calls } of results) {
+        const exp = expectIn(sc, engine);
         const why = [];
         for (const { key, res } of calls) {
-            for (const w of judgeCall(sc.expect, res)) {
+            for (const w of judgeCall(exp, res)) {
                 why.push(calls.length > 1 ? `${key}: ${w}` : w);
             }
         }
-        why.push(...judgeLog(sc.expect, bLines.get(tag) || [],
+        why.push(...judgeLog(exp, bLines.get(tag) || [],
                              cLines.get(tag) || []));
         if (why.length) {
-            failed++;
-            console.log(`not ok ${tag} - ${sc.name} (${why.join('; ')})`);
+            count[engine].failed++;
+            console.log(`not ok ${tag} - ${engine}: ${sc.name} `
+                        + `(${why.join('; ')})`);
         } else {
-            passed++;
-            console.log(`ok ${tag} - ${sc.name}`);
+            count[engine].passed++;
+            console.log(`ok ${tag} - ${engine}: ${sc.name}`);
         }
     }
 
@@ -780,14 +787,22 @@ async function main() {
         console.log(`# note: ${pna.length} request(s) carried `
                     + 'Access-Control-Request-Private-Network');
     }
-    console.log(`# ${SCENARIOS.length} scenarios in `
-                + `${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(`# ${SCENARIOS.length} scenarios in ${engines.length} `
+                + `engines in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    let passed = 0;
+    let failed = 0;
+    for (const e of engines) {
+        console.log(`${e}: ${count[e].passed} passed, ${count[e].failed} `
+                    + 'failed');
+        passed += count[e].passed;
+        failed += count[e].failed;
+    }
     console.log(`${passed} passed, ${failed} failed`);
-    return failed === 0 && passed === SCENARIOS.length;
+    return failed === 0 && passed === SCENARIOS.length * engines.length;
 }
 
 main().then((ok) => process.exit(ok ? 0 : 1), (e) => {
     console.error(`conformance: ${e.stack || e}`);
-    console.log(`0 passed, ${SCENARIOS.length} failed`);
+    console.log(`0 passed, ${SCENARIOS.length * ENGINES.length} failed`);
     process.exit(1);
 });
