@@ -57,6 +57,9 @@ const BASIC_BAD = 'Basic ' + Buffer.from('alice:guess').toString('base64');
 //                    scenario; preflightStatus, actualStatus: their status
 //   expect.backend   {preflights, actuals} in the proxied backend's log
 //   expect.notes     the module's note on each of them in B's log
+//   expect.origins   the Origin each of them carried
+//   via              'sandbox' or 'data': the call comes from a frame of
+//                    an opaque origin in the page
 const SCENARIOS = [
     // The main policy: one origin, PUT DELETE, X-Custom Content-Type.
     {
@@ -487,6 +490,32 @@ const SCENARIOS = [
     },
 ];
 
+// An opaque origin: the same fetch() from a frame whose origin is "null"
+// in every engine (HTML's sandboxed origin browsing context flag; a data:
+// URL's document), by the frame's own script.
+SCENARIOS.push(
+    {
+        name: 'a sandboxed frame sends Origin null: CORSAllowOrigin null '
+              + 'lets it read',
+        path: '/nullok/data', via: 'sandbox',
+        expect: { allowed: true, status: 200, body: HELLO, actuals: 1,
+                  origins: 'null' },
+    },
+    {
+        name: 'a sandboxed frame sends Origin null: a policy without it '
+              + 'lets it read nothing',
+        path: '/api/data', via: 'sandbox',
+        expect: { allowed: false, actuals: 1, origins: 'null' },
+    },
+    {
+        name: 'a data: frame sends Origin null: CORSAllowOrigin null lets it '
+              + 'read',
+        path: '/nullok/data', via: 'data',
+        expect: { allowed: true, status: 200, body: HELLO, actuals: 1,
+                  origins: 'null' },
+    },
+);
+
 // Shadow, then the switch (docs/migrating.md, "Run in shadow first"): the
 // same calls to a recipe with its mod_cors twin in shadow, where every
 // request must be shadow:agree, then to the twin alone: the page sees
@@ -508,6 +537,46 @@ for (const [what, sc] of SWITCH_CALLS) {
                      expect: { ...sc.expect, notes: 'shadow:agree' } });
     SCENARIOS.push({ ...sc, name: `switched to mod_cors: ${what}`,
                      path: '/shadowmodule/data' });
+}
+
+// Runs inside the page: the fetch() of pageFetch from a frame of an
+// opaque origin -- sandboxed (srcdoc) or a data: URL -- which posts its
+// result back.
+async function framedFetch({ url, init, read, timeout, via }) {
+    const script = `<script>
+        fetch(${JSON.stringify(url)}, ${JSON.stringify(init)})
+        .then(async (res) => {
+            const headers = {};
+            for (const name of ${JSON.stringify(read)}) {
+                headers[name] = res.headers.get(name);
+            }
+            parent.postMessage({ ok: true, status: res.status,
+                                 body: await res.text(), headers,
+                                 redirected: res.redirected }, '*');
+        }, (e) => parent.postMessage({ ok: false,
+                                       error: e.name + ': ' + e.message },
+                                     '*'));
+        <\/script>`;
+    const frame = document.createElement('iframe');
+    const answer = new Promise((resolve) => {
+        window.addEventListener('message', (e) => {
+            if (e.source === frame.contentWindow) {
+                resolve(e.data);
+            }
+        });
+        setTimeout(() => resolve({ ok: false, error: 'harness: no answer '
+                                   + 'from the frame' }), timeout);
+    });
+    if (via === 'sandbox') {
+        frame.sandbox = 'allow-scripts';
+        frame.srcdoc = script;
+    } else {
+        frame.src = 'data:text/html,' + encodeURIComponent(script);
+    }
+    document.body.appendChild(frame);
+    const res = await answer;
+    frame.remove();
+    return res;
 }
 
 // Runs inside the page: one fetch() with a bounded time.
@@ -627,6 +696,12 @@ function judgeLog(exp, lines, backendLines) {
                      + exp.actualStatus);
         }
     }
+    if (exp.origins !== undefined) {
+        const bad = lines.filter((l) => l.origin !== exp.origins);
+        if (bad.length) {
+            why.push(`Origin ${bad[0].origin}, expected ${exp.origins}`);
+        }
+    }
     if (exp.notes !== undefined) {
         const bad = lines.filter((l) => l.note !== exp.notes);
         if (bad.length) {
@@ -682,11 +757,12 @@ async function runEngine(name, results) {
         }
         const call = async (key, url, sc) => {
             try {
-                return await withTimeout(pages[key].evaluate(pageFetch, {
-                    url, init: sc.init || {},
-                    read: Object.keys(expectIn(sc, name).headers || {}),
-                    timeout: FETCH_TIMEOUT,
-                }), CALL_TIMEOUT, 'page.evaluate');
+                return await withTimeout(pages[key].evaluate(
+                    sc.via ? framedFetch : pageFetch, {
+                        url, init: sc.init || {},
+                        read: Object.keys(expectIn(sc, name).headers || {}),
+                        timeout: FETCH_TIMEOUT, via: sc.via,
+                    }), CALL_TIMEOUT, 'page.evaluate');
             } catch (e) {
                 return { ok: false, error: `harness: ${e.message}` };
             }

@@ -1,11 +1,12 @@
 // Cross-origin protection as a browser meets it
 // (docs/mod_cors.html#protection), in each engine of engines.mjs.  Pages
-// on three origins submit a real HTML form POST, and a fetch() POST with
-// mode 'no-cors', to B's /protect/echo: a CGI script that answers 200
-// whenever it runs.  B's access log shows what happened: 403 means the
-// request was refused before the script ran.  All three engines send
-// Sec-Fetch-Site (WebKit since 16.4) on all of them;
-// the expectations follow from the directive's algorithm, not from a run.
+// on three origins submit a real HTML form POST, a fetch() POST with mode
+// 'no-cors' and a WebSocket handshake to B's /protect/echo: a CGI script
+// that answers 200 whenever it runs.  B's access log shows what happened:
+// 403 means the request was refused before the script ran; the log shows
+// the Sec-Fetch-Site each engine sent, and a cross-site form or fetch()
+// POST must carry "cross-site" in all three.  The expectations follow from the
+// directive's algorithm, not from a run.
 //
 // t/browser/run starts the server and sets PORT_A, PORT_B and LOGS.
 
@@ -17,12 +18,15 @@ const env = process.env;
 const B = `http://localhost:${env.PORT_B}`;
 const TIMEOUT = 10000;
 
-// [name, page origin, path on B, how, status B's log must show]
+// [name, page origin, path on B, how, status B's log must show, and the
+// Sec-Fetch-Site it must show, where every engine sends it]
 const SCENARIOS = [
     ['form POST from another site is refused',
-     `http://127.0.0.1:${env.PORT_A}`, '/protect/echo', 'form', 403],
+     `http://127.0.0.1:${env.PORT_A}`, '/protect/echo', 'form', 403,
+     'cross-site'],
     ['no-cors fetch POST from another site is refused',
-     `http://127.0.0.1:${env.PORT_A}`, '/protect/echo', 'nocors', 403],
+     `http://127.0.0.1:${env.PORT_A}`, '/protect/echo', 'nocors', 403,
+     'cross-site'],
     ['form POST from the same origin reaches the script',
      B, '/protect/echo', 'form', 200],
     ['form POST from a trusted origin reaches the script',
@@ -31,22 +35,38 @@ const SCENARIOS = [
      `http://localhost:${env.PORT_A}`, '/protect/echo', 'nocors', 200],
     ['ReportOnly lets the cross-site form through',
      `http://127.0.0.1:${env.PORT_A}`, '/protreport/echo', 'form', 200],
+    // a WebSocket handshake is a GET any page may send with cookies: it is
+    // judged like an unsafe method (B's script is no WebSocket server, so
+    // the handshake fails either way: only B's log tells them apart)
+    ['a WebSocket handshake from another site is refused',
+     `http://127.0.0.1:${env.PORT_A}`, '/protect/echo', 'ws', 403],
+    ['a WebSocket handshake from a trusted origin reaches the script',
+     `http://localhost:${env.PORT_A}`, '/protect/echo', 'ws', 200],
 ];
 
+// B's log line of a scenario: { status, site } (Sec-Fetch-Site), or null.
 function logStatus(file, tag) {
     const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
     for (const line of text.split('\n')) {
-        const [method, url, status] = line.split(' ');
-        if (method === 'POST' && url && url.endsWith(`t=${tag}`)) {
-            return Number(status);
+        const f = line.split(' ');
+        if (f[0] && f[1] && f[1].endsWith(`t=${tag}`)) {
+            return { status: Number(f[2]), site: f[7] };
         }
     }
     return null;
 }
 
 // Runs inside the page: a real form POST (into an iframe of the page, so
-// that the page stays to report) or a no-cors fetch() POST.
+// that the page stays to report), a no-cors fetch() POST, or a WebSocket.
 async function submit({ url, how, timeout }) {
+    if (how === 'ws') {
+        await new Promise((resolve) => {
+            const ws = new WebSocket(url.replace(/^http/, 'ws'));
+            ws.onopen = ws.onerror = ws.onclose = resolve;
+            setTimeout(resolve, timeout);
+        });
+        return true;
+    }
     if (how === 'form') {
         const sink = document.createElement('iframe');
         sink.name = 'sink';
@@ -78,7 +98,7 @@ async function submit({ url, how, timeout }) {
 async function runEngine(name, bLog, errLog, count) {
     const browser = await launch(name);
     try {
-        for (const [i, [what, origin, where, how, want]] of
+        for (const [i, [what, origin, where, how, want, site]] of
              SCENARIOS.entries()) {
             const tag = `prot${name[0]}${i + 1}`;
             const url = `${B}${where}?t=${tag}`;
@@ -98,7 +118,11 @@ async function runEngine(name, bLog, errLog, count) {
                     await new Promise((r) => setTimeout(r, 100));
                 }
             }
-            let why = got === want ? '' : ` (B logged ${got}, want ${want})`;
+            let why = got && got.status === want ? ''
+                : ` (B logged ${got && got.status}, want ${want})`;
+            if (!why && site && got.site !== site) {
+                why = ` (Sec-Fetch-Site ${got.site}, want ${site})`;
+            }
             if (!why && where.startsWith('/protreport/')
                 && reports() <= before) {
                 why = ' (not logged as protect:report)';
