@@ -8,9 +8,9 @@
 //             a display with xvfb-run.
 //
 // launch(name) resolves to { name, version, page(url), cookie(c), close() }.
-// page(url) opens a page at url and resolves to { evaluate(fn, arg) }: fn,
-// an async function of one JSON argument, runs in the page, and its JSON
-// result comes back.  cookie({ name, value, domain, url }) sets a cookie
+// page(url) opens a page at url and resolves to { evaluate(fn, arg),
+// screenshot(file) }: fn, an async function of one JSON argument, runs in
+// the page, and its JSON result comes back; screenshot writes a PNG.  cookie({ name, value, domain, url }) sets a cookie
 // for domain, as the page at url (same site) would get it.
 
 import { chromium } from 'playwright-core';
@@ -40,7 +40,9 @@ async function launchChromium() {
         async page(url) {
             const page = await context.newPage();
             await page.goto(url);
-            return { evaluate: (fn, arg) => page.evaluate(fn, arg) };
+            return { evaluate: (fn, arg) => page.evaluate(fn, arg),
+                     screenshot: (file) => page.screenshot({
+                         path: file, fullPage: true }) };
         },
         cookie: ({ name, value, domain }) => context.addCookies([{
             name, value, domain, path: '/', sameSite: 'Lax' }]),
@@ -61,7 +63,9 @@ async function launchFirefox() {
         async page(url) {
             const page = await browser.newPage();
             await page.goto(url);
-            return { evaluate: (fn, arg) => page.evaluate(fn, arg) };
+            return { evaluate: (fn, arg) => page.evaluate(fn, arg),
+                     screenshot: (file) => page.screenshot({
+                         path: file, fullPage: true }) };
         },
         cookie: ({ name, value, domain }) => browser.setCookie({
             name, value, domain, path: '/', sameSite: 'Lax' }),
@@ -151,6 +155,11 @@ async function launchWebKit() {
                             + ' (e) => done({ ok: false, error: "harness: "'
                             + ' + e }));',
                         args: [arg] });
+                },
+                async screenshot(file) {
+                    await wd('POST', `${s}/window`, { handle });
+                    fs.writeFileSync(file, Buffer.from(
+                        await wd('GET', `${s}/screenshot`), 'base64'));
                 },
             };
         },
