@@ -120,13 +120,13 @@ static void cors_decided_by(cors_decision *d, const char *directive,
  * held while it is looked up; the line that allows it decides.
  */
 static int cors_judge_files(const cors_origins *o, const cors_origin *parsed,
-                            apr_time_t now, int *untrusted, cors_decision *d)
+                            int *untrusted, cors_decision *d)
 {
     int i, line;
 
     for (i = 0; i < o->files->nelts; i++) {
         cors_origin_file *f = APR_ARRAY_IDX(o->files, i, cors_origin_file *);
-        const cors_file_set *v = cors_file_acquire(f, now);
+        const cors_file_set *v = cors_file_acquire(f);
 
         if (v == NULL) {
             continue;
@@ -146,8 +146,7 @@ static int cors_judge_files(const cors_origins *o, const cors_origin *parsed,
 }
 
 static int cors_judge_origin(const cors_origins *o, const char *origin,
-                             int need_trust, apr_time_t now,
-                             cors_decision *d)
+                             int need_trust, cors_decision *d)
 {
     apr_size_t len = strlen(origin);
     cors_origin parsed;
@@ -168,7 +167,7 @@ static int cors_judge_origin(const cors_origins *o, const char *origin,
         return CORS_ORIGIN_ALLOWED;
     }
     untrusted = cors_set_match(o->suffix_set, &parsed);
-    if (o->files && cors_judge_files(o, &parsed, now, &untrusted, d)) {
+    if (o->files && cors_judge_files(o, &parsed, &untrusted, d)) {
         return CORS_ORIGIN_ALLOWED;
     }
     for (i = 0; i < o->regexes->nelts; i++) {
@@ -208,7 +207,7 @@ static CORS_HOT const char *cors_protect_refuses(const cors_dir_conf *conf,
     /* step 2: an origin the section allows and trusts */
     if (o && cors_has_origins(conf) && strcmp(o, "null")
         && !conf->origins->any) {
-        *verdict = cors_judge_origin(conf->origins, o, 1, in->now, d);
+        *verdict = cors_judge_origin(conf->origins, o, 1, d);
         if (*verdict == CORS_ORIGIN_ALLOWED) {
             return NULL;
         }
@@ -260,8 +259,7 @@ static const char *cors_allow_origin(const cors_dir_conf *conf,
         return "*";
     }
     if (v < 0) {
-        v = cors_judge_origin(conf->origins, origin, need_trust, in->now,
-                              d);
+        v = cors_judge_origin(conf->origins, origin, need_trust, d);
     }
     *untrusted = v == CORS_ORIGIN_UNTRUSTED;
     if (v == CORS_ORIGIN_ALLOWED || v == CORS_ORIGIN_UNTRUSTED) {
@@ -475,7 +473,7 @@ void cors_decide(apr_pool_t *p, const cors_dir_conf *conf,
 {
     int report = 0, verdict = -1;
 
-    memset(d, 0, sizeof(*d));
+    memset(d, 0, CORS_DECISION_CLEAR);
     d->note = CORS_NOTE_UNSET;
     d->conf = conf;
     if (cors_protect_judges(conf, in)
@@ -513,7 +511,7 @@ void cors_decide_protection(const cors_dir_conf *conf, const cors_input *in,
 {
     int report = 0, verdict = -1;
 
-    memset(d, 0, sizeof(*d));
+    memset(d, 0, CORS_DECISION_CLEAR);
     d->note = CORS_NOTE_UNSET;
     d->conf = conf;
     if (cors_protect_judges(conf, in)

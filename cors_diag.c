@@ -425,7 +425,6 @@ static void cors_print_check(request_rec *r, const cors_check *c, int html)
     cors_decision d;
 
     memset(&in, 0, sizeof(in));
-    in.now = apr_time_now();
     in.method = c->preflight ? "OPTIONS" : c->method;
     in.origin = c->origin;
     in.acrm = c->preflight ? c->method : NULL;

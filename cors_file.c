@@ -312,8 +312,9 @@ static void cors_file_look(cors_origin_file *f)
                  f->where.file, f->where.line, f->path, v->count);
 }
 
-const cors_file_set *cors_file_acquire(cors_origin_file *f, apr_time_t now)
+const cors_file_set *cors_file_acquire(cors_origin_file *f)
 {
+    apr_time_t now = apr_time_now();
     cors_file_set *v;
 
     if (now - f->checked >= CORS_FILE_EVERY

@@ -16,6 +16,8 @@
 #ifndef CORS_INTERNAL_H
 #define CORS_INTERNAL_H
 
+#include <stddef.h>
+
 #include "httpd.h"
 #include "http_config.h"
 #include "ap_regex.h"
@@ -313,8 +315,6 @@ typedef struct {
     const char *host;
     int unanswered;             /* httpd answered before post_perdir_config
                                  * (docs/mod_cors.html#limits) */
-    apr_time_t now;             /* when: origin list files are looked at
-                                 * again at most once a second */
 } cors_input;
 
 /* A decision and everything the log, the note and the checker show. */
@@ -326,8 +326,6 @@ typedef struct {
     const char *offending;              /* the refused values, or NULL */
     const char *directive;              /* the deciding directive */
     const cors_where *by;               /* where it was set (NULL: unset) */
-    cors_where from_file;               /* by, when an origin list file's
-                                         * line allowed the origin */
     const char *allows;                 /* what it allows */
     const char *withheld;               /* credentials withheld beside it */
     const cors_regex *untrusted;        /* it allowed the origin, but its
@@ -337,7 +335,15 @@ typedef struct {
     const cors_dir_conf *conf;          /* the policy it applied */
     int refused;                        /* 403 before the handler */
     int write;                          /* the fields are to be written */
+    int shadow;                         /* CORSShadow: only compared
+                                         * (write is 0) */
+    /* last, and not cleared with the rest: set whole when used */
+    cors_where from_file;               /* by, when an origin list file's
+                                         * line allowed the origin */
 } cors_decision;
+
+/* What a new decision clears: all but from_file. */
+#define CORS_DECISION_CLEAR offsetof(cors_decision, from_file)
 
 /* Policy sections by counter slot; slot 0 stands for every .htaccess. */
 typedef struct {
@@ -392,7 +398,7 @@ const char *cors_file_load(apr_pool_t *pconf, cors_origin_file *f,
                            apr_array_header_t *warnings);
 /* The version in force, held until cors_file_release; the file is looked
  * at again first if this child has not looked for a second. */
-const cors_file_set *cors_file_acquire(cors_origin_file *f, apr_time_t now);
+const cors_file_set *cors_file_acquire(cors_origin_file *f);
 void cors_file_release(const cors_file_set *v);
 /* The line of v that allows o (0 if it has none), or -1; *untrusted is
  * set when only a "*." under a public suffix does. */

@@ -120,7 +120,6 @@ static CORS_HOT void cors_read_input(request_rec *r,
 
     memset(in, 0, sizeof(*in));
     in->method = r->method;
-    in->now = r->request_time;
     if (conf->protect && conf->protect->value != CORS_PROTECT_OFF) {
         /* Sec-Fetch-Site and Host come from here when a step needs them;
          * only a GET can be a WebSocket handshake (HTTP/2's extended
@@ -381,6 +380,10 @@ static cors_decision *cors_decide_request(request_rec *r,
     cors_read_input(r, conf, &in);
     in.unanswered = unanswered;
     cors_decide(r->pool, conf, &in, d);
+    if (cors_shadow_on(conf)) {
+        d->shadow = 1;          /* the filter compares, nothing else */
+        d->write = 0;
+    }
     ap_set_module_config(r->request_config, &cors_module, d);
     if (d->note != CORS_NOTE_UNSET) {
         cors_record(r, conf, &in, d, 0);
@@ -517,6 +520,7 @@ static CORS_RARE void cors_protect_served(request_rec *r,
     if (now->note == CORS_NOTE_UNSET) {
         return;
     }
+    now->shadow = cors_shadow_on(conf);
     cors_record(r, conf, &in, now, 1);
     if (now->refused || d == NULL) {
         /* the answer is the refusal's, or the report's alone */
@@ -574,11 +578,11 @@ static void cors_insert_filter(request_rec *r)
     if (r->prev) {
         cors_note_redirect(r, d);
     }
-    if (cors_shadow_on(d->conf)) {
-        ap_add_output_filter_handle(cors_shadow_handle, d, r, r->connection);
-    }
-    else if (d->write) {
+    if (d->write) {
         ap_add_output_filter_handle(cors_filter_handle, d, r, r->connection);
+    }
+    else if (d->shadow) {
+        ap_add_output_filter_handle(cors_shadow_handle, d, r, r->connection);
     }
 }
 
@@ -600,11 +604,11 @@ static void cors_insert_error_filter(request_rec *r)
     if (r->prev) {
         cors_note_redirect(r, d);
     }
-    if (cors_shadow_on(d->conf)) {
-        ap_add_output_filter_handle(cors_shadow_handle, d, r, r->connection);
-        return;
-    }
     if (!d->write) {
+        if (d->shadow) {
+            ap_add_output_filter_handle(cors_shadow_handle, d, r,
+                                        r->connection);
+        }
         return;
     }
     if (r->output_filters == r->proto_output_filters
@@ -648,7 +652,7 @@ static int cors_post_perdir(request_rec *r)
         return DECLINED;
     }
     d = cors_decide_request(r, conf, 0);
-    if (d->note == CORS_NOTE_UNSET || cors_shadow_on(conf)) {
+    if (d->note == CORS_NOTE_UNSET || d->shadow) {
         return DECLINED;        /* shadow: the handler answers */
     }
     if (d->refused) {
