@@ -205,7 +205,7 @@ ok($rc == 0 && index($out, "$dir/warn.origins:1: \"https://*.github.io\" "
 is(acao('/t/x', 'https://v0.example'), 'https://v0.example',
    'the file as it was at startup');
 replace_file($tenant, "https://v1.example\nhttps://always.example\n");
-sleep 1.2;
+sleep 1.5;
 is(acao('/t/x', 'https://v1.example'), 'https://v1.example',
    'renamed over: the new version within a second');
 is(acao('/t/x', 'https://v0.example'), '', '... and the old one is gone');
@@ -240,7 +240,7 @@ my $gone = () = error_log() =~ /\Q$says\E/g;
 is($gone, 1, '... and it is logged once');
 
 replace_file($tenant, "https://v3.example\nhttps://always.example\n");
-sleep 1.2;
+sleep 1.5;
 is(acao('/t/x', 'https://v3.example'), 'https://v3.example',
    'the file back: read again');
 # credentials, as for CORSAllowOrigin: a listed origin is trusted
@@ -252,7 +252,7 @@ is(acao('/link/x', 'https://a.example'), 'https://a.example',
    'a symlink: the file it names');
 symlink "$dir/b.origins", "$dir/link.new" or die $!;
 rename "$dir/link.new", "$dir/link.origins" or die $!;
-sleep 1.2;
+sleep 1.5;
 is(acao('/link/x', 'https://b.example'), 'https://b.example',
    'the symlink swapped: the new file within a second');
 is(acao('/link/x', 'https://a.example'), '', '... and not the old one');
@@ -302,7 +302,7 @@ for my $k (1 .. 50) {
     replace_file($load, version($k));
     sleep 0.15;
 }
-sleep 1.2;
+sleep 1.5;
 write_file($stop, '');
 my ($n, $bad, $always) = (0, 0, 0);
 for my $fh (@clients) {
