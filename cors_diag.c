@@ -42,6 +42,11 @@
 APLOG_USE_MODULE(cors);
 extern module AP_MODULE_DECLARE_DATA cors_module;
 
+/* What the checker says where CORSShadow On applies. */
+#define CORS_SHADOW_SAYS "CORSShadow On: mod_cors decides this, sends " \
+    "nothing of it, and compares it with what the response carries " \
+    "(docs/mod_cors.html#shadow)."
+
 /* Longest checker parameter: longer ones are refused, never cut short. */
 #define CORS_CHECK_PARAM_MAX 2048
 
@@ -449,6 +454,9 @@ static void cors_print_check(request_rec *r, const cors_check *c, int html)
             ap_rprintf(r, "Credentials: include: %s.\n",
                        refused ? refused : "the browser accepts the answer");
         }
+        if (cors_shadow_on(conf)) {
+            ap_rprintf(r, "Shadow: %s\n", CORS_SHADOW_SAYS);
+        }
         cors_print_headers(r, &d, 0);
         cors_print_deciders(r, conf, &d, 0);
         cors_print_domain_sets(r, conf, 0);
@@ -464,6 +472,9 @@ static void cors_print_check(request_rec *r, const cors_check *c, int html)
                    d.offending ? ap_escape_html(r->pool, d.offending) : "");
         if (refused) {
             ap_rprintf(r, "<p>With credentials, %s.</p>\n", refused);
+        }
+        if (cors_shadow_on(conf)) {
+            ap_rprintf(r, "<p>Shadow: %s</p>\n", CORS_SHADOW_SAYS);
         }
         if (d.directive) {
             ap_rprintf(r, "<p>Decided by %s %s, which allows "

@@ -88,7 +88,7 @@ my @rows = (
      [qw(status ACAO ACAC ACAM)]],
 );
 
-plan tests => 4 * @rows + 9;
+plan tests => 4 * @rows + 12;
 
 my %field = (ACAO => 'ACAO', ACAC => 'ACAC', ACEH => 'ACEH',
              ACAM => 'ACAM', ACAH => 'ACAH', ACMA => 'ACMA',
@@ -171,6 +171,22 @@ for my $row (@rows) {
     $log = log_since($mark, qr/CORS007/);
     like($log, qr{would send ACAO "\*", the response has "(\*,https://app\.example\.com|https://app\.example\.com,\*)"},
          'both values of a field, the response\'s every one');
+}
+
+# The checker says where shadow applies, and what the module would send.
+{
+    my $text = Apache::TestRequest::GET_BODY(
+        '/cors-status?check&auto&url=/mig/s2/data.json'
+        . '&origin=https://example.com');
+    my $says = 'Shadow: CORSShadow On: mod_cors decides this, sends nothing '
+               . 'of it, and compares it with what the response carries';
+    like($text, qr/^\Q$says\E/m, 'the checker says shadow applies');
+    like($text, qr/^Access-Control-Allow-Origin: https:\/\/example\.com$/m,
+         '... and shows what mod_cors would send');
+    $text = Apache::TestRequest::GET_BODY(
+        '/cors-status?check&auto&url=/shadow/s3off/private/data.json'
+        . '&origin=https://app.example.com');
+    unlike($text, qr/^Shadow:/m, '... and not where it is switched off');
 }
 
 # Shadow off below: the module answers there again.
