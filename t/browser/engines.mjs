@@ -10,8 +10,9 @@
 // launch(name) resolves to { name, version, page(url), cookie(c), close() }.
 // page(url) opens a page at url and resolves to { evaluate(fn, arg),
 // screenshot(file) }: fn, an async function of one JSON argument, runs in
-// the page, and its JSON result comes back; screenshot writes a PNG.  cookie({ name, value, domain, url }) sets a cookie
-// for domain, as the page at url (same site) would get it.
+// the page, and its JSON result comes back; screenshot writes a PNG.
+// cookie({ name, value, domain, url }) sets a cookie for domain, as the
+// page at url (same site) would get it.
 
 import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
@@ -26,7 +27,8 @@ export const ENGINES = ['chromium', 'firefox', 'webkit'];
 const LAUNCH_TIMEOUT = 60000;   // ms for an engine to come up
 
 async function launchChromium() {
-    const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'mod_cors-chromium-'));
+    const profile = fs.mkdtempSync(path.join(os.tmpdir(),
+                                             'mod_cors-chromium-'));
     const context = await chromium.launchPersistentContext(profile, {
         executablePath: '/usr/bin/chromium',
         headless: true,
@@ -143,7 +145,8 @@ async function launchWebKit() {
         return handle;
     };
     return {
-        version: `WebKitGTK ${session.capabilities.browserVersion ?? ''}`.trim(),
+        version: 'WebKitGTK '
+                 + (session.capabilities.browserVersion ?? ''),
         async page(url) {
             const handle = await open(url);
             return {
