@@ -520,11 +520,10 @@ static void cors_warn_http_credentials(cmd_parms *cmd, apr_pool_t *p,
                                        const cors_pattern *pat,
                                        apr_array_header_t *kept)
 {
-    if (!strcmp(pat->scheme, "http") && !cors_pattern_is_local(pat)) {
-        cors_say(cmd, kept, apr_psprintf(p,
-                 "credentials allowed for %s, an http:// origin: anyone on "
-                 "the network path can act as it; allow its https:// origin "
-                 "instead.", cors_pattern_unparse(p, pat)));
+    const char *warning = cors_pattern_http_warning(p, pat);
+
+    if (warning) {
+        cors_say(cmd, kept, warning);
     }
 }
 
@@ -690,10 +689,8 @@ static const char *cors_origin_word(cmd_parms *cmd, apr_pool_t *p,
                                      pat.host + 1);
         }
         if (line || !cred) {
-            cors_say(cmd, line ? line->without : NULL, apr_psprintf(p,
-                     "\"%s\" allows every site under the public suffix %s, "
-                     "whoever runs it; list your own sites instead, e.g. "
-                     "https://*.example.com.", arg, pat.host + 1));
+            cors_say(cmd, line ? line->without : NULL,
+                     cors_pattern_suffix_warning(p, arg, &pat));
         }
     }
     else {
@@ -1139,8 +1136,8 @@ static const char *cors_set_origin_file(cmd_parms *cmd, void *dconf,
     APR_ARRAY_PUSH((apr_array_header_t *)cors_config_files(cmd->pool),
                    cors_origin_file *) = f;
     o->allows = 1;
-    cors_origins_text(cmd->pool, o, apr_pstrcat(cmd->pool, "(the origins "
-                      "listed in ", f->path, ")", NULL));
+    cors_origins_text(cmd->pool, o, apr_pstrcat(cmd->pool, "(", f->allows,
+                                                ")", NULL));
     return cors_check_section(cmd, conf);
 }
 

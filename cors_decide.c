@@ -463,6 +463,16 @@ static CORS_APART int cors_protect(const cors_dir_conf *conf,
     return 1;
 }
 
+/* Under CORSShadow the decision is only compared, and nothing of it
+ * written (docs/mod_cors.html#shadow). */
+static void cors_decide_shadow(const cors_dir_conf *conf, cors_decision *d)
+{
+    if (cors_shadow_on(conf)) {
+        d->shadow = 1;
+        d->write = 0;
+    }
+}
+
 /*
  * The one decision for a request, for real requests and the policy
  * checker alike.  d->note stays CORS_NOTE_UNSET where the module does
@@ -504,6 +514,7 @@ void cors_decide(apr_pool_t *p, const cors_dir_conf *conf,
         cors_decided_by(d, "CORSCrossOriginProtection",
                         &conf->protect->where, CORS_PROTECT_ALLOWS);
     }
+    cors_decide_shadow(conf, d);
 }
 
 void cors_decide_protection(const cors_dir_conf *conf, const cors_input *in,
@@ -518,6 +529,7 @@ void cors_decide_protection(const cors_dir_conf *conf, const cors_input *in,
         && !cors_protect(conf, in, &verdict, &report, d) && report) {
         d->note = CORS_NOTE_PROTECT_REPORT;
     }
+    cors_decide_shadow(conf, d);
 }
 
 /* --- CORSShadow: the decision against what the response carries --- */
@@ -608,7 +620,8 @@ const char *cors_shadow_compare(apr_pool_t *p, const cors_decision *d,
     int preflight = d->note >= CORS_NOTE_PREFLIGHT_ALLOWED
                     && d->note <= CORS_NOTE_PREFLIGHT_UNANSWERED;
     const int *fields = preflight ? preflight_fields : actual_fields;
-    int i, n = preflight ? 6 : 3;
+    int i, n = preflight ? (int)(sizeof(preflight_fields) / sizeof(int))
+                         : (int)(sizeof(actual_fields) / sizeof(int));
     const char *diffs = NULL;
 
     if (preflight && d->note != CORS_NOTE_PREFLIGHT_UNANSWERED) {

@@ -54,6 +54,19 @@ APLOG_USE_MODULE(cors);
 static apr_thread_mutex_t *cors_files_lock;
 #endif
 
+/* The lock a swap and a request's look at f->current take, if any. */
+static void cors_files_lock_take(int take)
+{
+#if APR_HAS_THREADS
+    if (cors_files_lock && take) {
+        apr_thread_mutex_lock(cors_files_lock);
+    }
+    else if (cors_files_lock) {
+        apr_thread_mutex_unlock(cors_files_lock);
+    }
+#endif
+}
+
 static void cors_file_free(cors_file_set *v)
 {
     if (apr_atomic_dec32(&v->refs) == 0) {
@@ -140,6 +153,7 @@ static const char *cors_file_read(apr_pool_t *scratch, cors_origin_file *f,
     v->refs = 1;
     while (err == NULL && apr_file_gets(buf, sizeof(buf), fd) == APR_SUCCESS) {
         char *s = buf, *end;
+        const char *say;
         cors_pattern pat = { 0 };
 
         line++;
@@ -168,20 +182,15 @@ static const char *cors_file_read(apr_pool_t *scratch, cors_origin_file *f,
         pat.line = line;
         if (cors_pattern_under_public_suffix(&pat)) {
             cors_set_add(p, v->suffix_set, &pat);
-            APR_ARRAY_PUSH(warnings, const char *) = apr_psprintf(scratch,
-                "%s:%d: \"%s\" allows every site under the public suffix "
-                "%s, whoever runs it (its origins are not trusted); list "
-                "your own sites instead, e.g. https://*.example.com.",
-                f->path, line, s, pat.host + 1);
+            say = cors_pattern_suffix_warning(scratch, s, &pat);
         }
         else {
             cors_set_add(p, v->set, &pat);
-            if (f->cred && pat.scheme && !strcmp(pat.scheme, "http")) {
-                APR_ARRAY_PUSH(warnings, const char *) = apr_psprintf(
-                    scratch, "%s:%d: credentials allowed for %s, an http:// "
-                    "origin: anyone on the network path can act as it; "
-                    "list its https:// origin instead.", f->path, line, s);
-            }
+            say = f->cred ? cors_pattern_http_warning(scratch, &pat) : NULL;
+        }
+        if (say) {
+            APR_ARRAY_PUSH(warnings, const char *) = apr_psprintf(scratch,
+                "%s:%d: %s", f->path, line, say);
         }
         v->count++;
     }
@@ -194,12 +203,7 @@ static const char *cors_file_read(apr_pool_t *scratch, cors_origin_file *f,
     return NULL;
 }
 
-/* What tells one version of the file from the next. */
-static int cors_file_stamp(const char *path, struct stat *st)
-{
-    return stat(path, st) == 0;
-}
-
+/* What tells one version of the file from the next: mtime, size, inode. */
 static void cors_file_remember(cors_origin_file *f, const struct stat *st)
 {
     f->mtime = apr_time_make(st->st_mtim.tv_sec, st->st_mtim.tv_nsec / 1000);
@@ -220,7 +224,7 @@ const char *cors_file_load(apr_pool_t *pconf, cors_origin_file *f,
     struct stat st;
     const char *err;
 
-    if (!cors_file_stamp(f->path, &st)) {
+    if (stat(f->path, &st) != 0) {
         return apr_psprintf(pconf, "cannot read %s: it does not exist or "
                             "cannot be reached.", f->path);
     }
@@ -255,7 +259,7 @@ static void cors_file_look(cors_origin_file *f)
     const char *err;
     int i;
 
-    if (!cors_file_stamp(f->path, &st)) {
+    if (stat(f->path, &st) != 0) {
         if (!f->gone) {
             f->gone = 1;
             ap_log_error(APLOG_MARK, APLOG_WARNING, 0, f->s, "CORS008: "
@@ -291,18 +295,10 @@ static void cors_file_look(cors_origin_file *f)
                      APR_ARRAY_IDX(warnings, i, const char *));
     }
     apr_pool_destroy(scratch);
-#if APR_HAS_THREADS
-    if (cors_files_lock) {
-        apr_thread_mutex_lock(cors_files_lock);
-    }
-#endif
+    cors_files_lock_take(1);
     old = f->current;
     f->current = v;
-#if APR_HAS_THREADS
-    if (cors_files_lock) {
-        apr_thread_mutex_unlock(cors_files_lock);
-    }
-#endif
+    cors_files_lock_take(0);
     if (old) {
         cors_file_free(old);
     }
@@ -323,20 +319,12 @@ const cors_file_set *cors_file_acquire(cors_origin_file *f)
         cors_file_look(f);
         apr_atomic_set32(&f->busy, 0);
     }
-#if APR_HAS_THREADS
-    if (cors_files_lock) {
-        apr_thread_mutex_lock(cors_files_lock);
-    }
-#endif
+    cors_files_lock_take(1);
     v = f->current;
     if (v) {
         apr_atomic_inc32(&v->refs);
     }
-#if APR_HAS_THREADS
-    if (cors_files_lock) {
-        apr_thread_mutex_unlock(cors_files_lock);
-    }
-#endif
+    cors_files_lock_take(0);
     return v;
 }
 

@@ -388,6 +388,28 @@ int cors_pattern_is_local(const cors_pattern *pat)
         || cors_ends_with(pat->host, ".localhost");
 }
 
+const char *cors_pattern_suffix_warning(apr_pool_t *p, const char *text,
+                                        const cors_pattern *pat)
+{
+    return apr_psprintf(p, "\"%s\" allows every site under the public "
+                        "suffix %s, whoever runs it; list your own sites "
+                        "instead, e.g. https://*.example.com.", text,
+                        pat->host + 1);
+}
+
+const char *cors_pattern_http_warning(apr_pool_t *p,
+                                      const cors_pattern *pat)
+{
+    if (pat->scheme == NULL || strcmp(pat->scheme, "http")
+        || cors_pattern_is_local(pat)) {
+        return NULL;
+    }
+    return apr_psprintf(p, "credentials allowed for %s, an http:// origin: "
+                        "anyone on the network path can act as it; allow "
+                        "its https:// origin instead.",
+                        cors_pattern_unparse(p, pat));
+}
+
 static const psl_ctx_t *cors_psl;
 static psl_ctx_t *cors_psl_loaded;     /* what psl_free() must release */
 

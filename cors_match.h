@@ -96,6 +96,17 @@ const char *cors_pattern_unparse(apr_pool_t *p, const cors_pattern *pat);
 int cors_pattern_is_local(const cors_pattern *pat);
 
 /*
+ * The warnings a pattern as written (text) deserves, wherever it is read
+ * (CORSAllowOrigin, an origin list file), from p; NULL if none.  suffix:
+ * a "*." right under a public suffix.  http_credentials: an http://
+ * origin that is not local, where credentials are on.
+ */
+const char *cors_pattern_suffix_warning(apr_pool_t *p, const char *text,
+                                        const cors_pattern *pat);
+const char *cors_pattern_http_warning(apr_pool_t *p,
+                                      const cors_pattern *pat);
+
+/*
  * A "*." pattern whose suffix is a public suffix ("*.com", "*.co.uk",
  * "*.github.io"): it would allow sites run by unrelated parties.
  */

@@ -380,10 +380,6 @@ static cors_decision *cors_decide_request(request_rec *r,
     cors_read_input(r, conf, &in);
     in.unanswered = unanswered;
     cors_decide(r->pool, conf, &in, d);
-    if (cors_shadow_on(conf)) {
-        d->shadow = 1;          /* the filter compares, nothing else */
-        d->write = 0;
-    }
     ap_set_module_config(r->request_config, &cors_module, d);
     if (d->note != CORS_NOTE_UNSET) {
         cors_record(r, conf, &in, d, 0);
@@ -520,7 +516,6 @@ static CORS_RARE void cors_protect_served(request_rec *r,
     if (now->note == CORS_NOTE_UNSET) {
         return;
     }
-    now->shadow = cors_shadow_on(conf);
     cors_record(r, conf, &in, now, 1);
     if (now->refused || d == NULL) {
         /* the answer is the refusal's, or the report's alone */

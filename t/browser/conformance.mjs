@@ -10,7 +10,7 @@
 // PORT_A, PORT_A2, PORT_B, PORT_C and LOGS; httpd.conf.in holds the
 // policies, one per top-level path.
 
-import { ENGINES, launch } from './engines.mjs';
+import { ENGINES, launch, selected } from './engines.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -809,8 +809,7 @@ async function main() {
     const started = Date.now();
     const bLog = path.join(env.LOGS, 'b_access_log');
     const cLog = path.join(env.LOGS, 'c_access_log');
-    const engines = (env.BROWSERS || ENGINES.join(' ')).split(/\s+/)
-                                                     .filter(Boolean);
+    const engines = selected();
     const results = [];
     const broken = [];
     for (const name of engines) {

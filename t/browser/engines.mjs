@@ -24,6 +24,12 @@ import path from 'node:path';
 
 export const ENGINES = ['chromium', 'firefox', 'webkit'];
 
+// The engines a run uses: BROWSERS (as t/browser/run sets it), or all.
+export function selected() {
+    return (process.env.BROWSERS || ENGINES.join(' ')).split(/\s+/)
+                                                      .filter(Boolean);
+}
+
 const LAUNCH_TIMEOUT = 60000;   // ms for an engine to come up
 
 async function launchChromium() {

@@ -10,7 +10,7 @@
 //
 // t/browser/run starts the server and sets PORT_A, PORT_B and LOGS.
 
-import { ENGINES, launch } from './engines.mjs';
+import { ENGINES, launch, selected } from './engines.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -143,8 +143,7 @@ async function runEngine(name, bLog, errLog, count) {
 async function main() {
     const bLog = path.join(env.LOGS, 'b_access_log');
     const errLog = path.join(env.LOGS, 'error_log');
-    const engines = (env.BROWSERS || ENGINES.join(' ')).split(/\s+/)
-                                                     .filter(Boolean);
+    const engines = selected();
     let passed = 0;
     let failed = 0;
     const lines = [];
