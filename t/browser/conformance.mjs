@@ -3,12 +3,14 @@
 // the browser allowed: whether fetch() resolved or failed with a
 // TypeError, and what the script could read (status, body, headers).
 // Whether a preflight was sent is read from the API's access log, since
-// preflights never show in Playwright's request events.
+// preflights never show in the drivers' request events.  Every scenario
+// runs in each engine of engines.mjs.
 //
-// Every expectation comes from the manual (docs/mod_cors.html) and the Fetch standard's CORS
-// protocol, never from a run.  t/browser/run starts the server and sets
-// PORT_A, PORT_A2, PORT_B, PORT_C and LOGS; httpd.conf.in holds the
-// policies, one per top-level path.
+// Every expectation comes from the manual (docs/mod_cors.html), the Fetch
+// standard's CORS protocol and, where engines differ by design, the
+// engine's own documented behaviour; never from a run.  t/browser/run
+// starts the server and sets PORT_A, PORT_A2, PORT_B, PORT_C, LOGS and
+// CLOCK_SO; httpd.conf.in holds the policies, one per top-level path.
 
 import { ENGINES, launch, selected } from './engines.mjs';
 import fs from 'node:fs';
@@ -42,24 +44,37 @@ const PAGES = {
     foo: `http://foo.localhost:${PA}`,
 };
 
+// Where the engines cap Access-Control-Max-Age (Firefox at 86400 s, the
+// largest CORSMaxAge, in netwerk/protocol/http/nsCORSListenerProxy.cpp).
+const CHROMIUM_CAP = 'Chromium keeps a preflight 7200 s at most '
+    + '(services/network/cors/preflight_result.cc)';
+const WEBKIT_CAP = 'WebKit keeps a preflight 600 s at most '
+    + '(WebCore/loader/CrossOriginPreflightResultCache.cpp)';
+
 const HELLO = 'hello from B\n';
 const BASIC_OK = 'Basic ' + Buffer.from('alice:wonderland').toString('base64');
 const BASIC_BAD = 'Basic ' + Buffer.from('alice:guess').toString('base64');
 
 // Scenario fields:
 //   name, path (on B), page (key of PAGES, or a list: one call from each
-//   in turn), init (fetch options), calls (repeat count, default 1), gap
-//   (ms from the first call to the next; the others run meanwhile).
+//   in turn), init (fetch options), calls (repeat count, default 1).
+//   clock            seconds the browser's clock reads at each call, from
+//                    0 (t/browser/clock.c moves it): the preflight cache's
+//                    hours pass in moments
 //   expect.allowed   true: fetch resolved; false: it failed with TypeError
 //   expect.status, body, bodyIncludes, redirected, headers {name: value
 //                    or null for unreadable}: what the script read
 //   expect.preflights, actuals: requests in B's access log for this
 //                    scenario; preflightStatus, actualStatus: their status
+//   expect.preflightsSoFar  with clock: preflights in B's log after each
+//                    call
 //   expect.backend   {preflights, actuals} in the proxied backend's log
 //   expect.notes     the module's note on each of them in B's log
 //   expect.origins   the Origin each of them carried
 //   via              'sandbox' or 'data': the call comes from a frame of
 //                    an opaque origin in the page
+//   engines          {name: {expect, why}}: where an engine differs by
+//                    design, what it does instead, and where it says so
 const SCENARIOS = [
     // The main policy: one origin, PUT DELETE, X-Custom Content-Type.
     {
@@ -415,16 +430,47 @@ const SCENARIOS = [
     },
 
     // Preflight caching and status.
+    // The cache's lifetime, each engine's own (docs/mod_cors.html#CORSMaxAge).
     {
-        name: 'CORSMaxAge 600: a second identical call sends no preflight',
+        name: 'no CORSMaxAge: a preflight is kept 5 seconds',
+        path: '/api/echo',
+        init: { method: 'PUT', body: 'x' },
+        // the other scenarios' first calls come between the first two
+        clock: [0, 2, 7],
+        expect: { allowed: true, status: 200, body: 'PUT',
+                  preflightsSoFar: [1, 1, 2], actuals: 3 },
+    },
+    {
+        name: 'CORSMaxAge 600: a preflight is kept 600 seconds',
         path: '/cache/echo',
         init: { method: 'PUT', body: 'x' },
-        // Chromium caches a preflight without Access-Control-Max-Age for
-        // 5 s: only a later second call shows that 600 was sent.
-        calls: 2,
-        gap: 6000,
-        expect: { allowed: true, status: 200, body: 'PUT', preflights: 1,
-                  actuals: 2 },
+        clock: [0, 6, 570, 630],
+        expect: { allowed: true, status: 200, body: 'PUT',
+                  preflightsSoFar: [1, 1, 1, 2], actuals: 4 },
+    },
+    {
+        name: 'CORSMaxAge 700: a preflight is kept 700 seconds',
+        path: '/cache700/echo',
+        init: { method: 'PUT', body: 'x' },
+        clock: [0, 570, 630, 730],
+        expect: { allowed: true, status: 200, body: 'PUT',
+                  preflightsSoFar: [1, 1, 1, 2], actuals: 4 },
+        engines: { webkit: {
+            why: WEBKIT_CAP, expect: { preflightsSoFar: [1, 1, 2, 2] } } },
+    },
+    {
+        name: 'CORSMaxAge 86400: a preflight is kept a day',
+        path: '/cachemax/echo',
+        init: { method: 'PUT', body: 'x' },
+        clock: [0, 7170, 7230, 86370, 86430],
+        expect: { allowed: true, status: 200, body: 'PUT',
+                  preflightsSoFar: [1, 1, 1, 1, 2], actuals: 5 },
+        engines: {
+            chromium: { why: CHROMIUM_CAP,
+                        expect: { preflightsSoFar: [1, 1, 2, 3, 3] } },
+            webkit: { why: WEBKIT_CAP,
+                      expect: { preflightsSoFar: [1, 2, 2, 3, 3] } },
+        },
     },
     {
         name: 'CORSMaxAge 0: every call is preflighted',
@@ -444,7 +490,8 @@ const SCENARIOS = [
 
     // Vary: Origin keeps a cached response of one origin from another.
     {
-        name: 'Vary: Origin: a cached response is not reused for another origin',
+        name: 'Vary: Origin: a cached response is not reused for another '
+              + 'origin',
         page: ['a', 'a2'],
         path: '/vary/data',
         expect: { allowed: true, status: 200, body: HELLO, actuals: 2 },
@@ -591,7 +638,7 @@ async function pageFetch({ url, init, read, timeout }) {
             headers[name] = res.headers.get(name);
         }
         return { ok: true, status: res.status, body, headers,
-                 redirected: res.redirected };
+                 redirected: res.redirected, now: Date.now() };
     } catch (e) {
         return { ok: false, error: `${e.name}: ${e.message}` };
     }
@@ -656,7 +703,8 @@ function judgeCall(exp, res) {
         why.push(`body ${JSON.stringify(res.body.slice(0, 60))}, expected `
                  + JSON.stringify(exp.body));
     }
-    if (exp.bodyIncludes !== undefined && !res.body.includes(exp.bodyIncludes)) {
+    if (exp.bodyIncludes !== undefined
+        && !res.body.includes(exp.bodyIncludes)) {
         why.push(`body lacks ${JSON.stringify(exp.bodyIncludes)}`);
     }
     if (exp.redirected !== undefined && res.redirected !== exp.redirected) {
@@ -671,12 +719,18 @@ function judgeCall(exp, res) {
     return why;
 }
 
-function judgeLog(exp, lines, backendLines) {
+function judgeLog(exp, lines, backendLines, seen) {
     const why = [];
+    if (exp.preflightsSoFar !== undefined
+        && seen.join() !== exp.preflightsSoFar.join()) {
+        why.push(`preflights after each call ${seen.join(', ')}, expected `
+                 + exp.preflightsSoFar.join(', '));
+    }
     const pre = lines.filter((l) => l.preflight);
     const act = lines.filter((l) => !l.preflight);
     if (exp.preflights !== undefined && pre.length !== exp.preflights) {
-        why.push(`${pre.length} preflight(s) logged, expected ${exp.preflights}`);
+        why.push(`${pre.length} preflight(s) logged, expected `
+                 + exp.preflights);
     }
     if (exp.actuals !== undefined && act.length !== exp.actuals) {
         why.push(`${act.length} actual request(s) logged, expected `
@@ -734,6 +788,21 @@ async function waitForLogLine(file, tag, ms) {
     return false;
 }
 
+// The preflights of a scenario in B's log once its nth actual request
+// is there (a preflight's line comes before its request's).
+async function preflightsAfter(file, tag, n) {
+    const end = Date.now() + CALL_TIMEOUT;
+    let lines = [];
+    while (Date.now() < end) {
+        lines = readLog(file).get(tag) || [];
+        if (lines.filter((l) => !l.preflight).length >= n) {
+            break;
+        }
+        await new Promise((r) => setTimeout(r, 20));
+    }
+    return lines.filter((l) => l.preflight).length;
+}
+
 // A scenario's expectation in one engine: where engines differ by
 // design, sc.engines[name].expect says what that engine does, and why.
 function expectIn(sc, engine) {
@@ -741,8 +810,22 @@ function expectIn(sc, engine) {
 }
 
 // Every scenario in one engine; each gets a tag of its own in B's log.
-async function runEngine(name, results) {
-    const browser = await launch(name);
+// Those with a clock come last, as the clock only moves forward.
+async function runEngine(name, results, bLog) {
+    const clock = path.join(env.LOGS, `clock-${name}`);
+    const fd = fs.openSync(clock, 'w+');
+    const offset = Buffer.alloc(8);
+    // rewritten in place: the browser has it mapped, and a read past the
+    // end of a mapped file is a SIGBUS
+    const setClock = (seconds) => {
+        offset.writeBigInt64LE(BigInt(seconds) * 1000000000n);
+        fs.writeSync(fd, offset, 0, 8, 0);
+    };
+    setClock(0);
+    const browser = await launch(name, { clock }).catch((e) => {
+        fs.closeSync(fd);
+        throw e;
+    });
     try {
         // The session cookie /cred/private/ and /nocred/private/ check,
         // on B's host.  Pages on localhost:PORT_A send it (same site);
@@ -755,7 +838,7 @@ async function runEngine(name, results) {
             pages[key] = await withTimeout(browser.page(`${origin}/`),
                                            CALL_TIMEOUT, `${name} page`);
         }
-        const call = async (key, url, sc) => {
+        const call = async (key, { url, sc }) => {
             try {
                 return await withTimeout(pages[key].evaluate(
                     sc.via ? framedFetch : pageFetch, {
@@ -767,41 +850,45 @@ async function runEngine(name, results) {
                 return { ok: false, error: `harness: ${e.message}` };
             }
         };
-        // The calls of each scenario, in order.  Scenarios with a gap
-        // start first and finish last, so the others fill the gap.
-        const later = [];
-        const order = [...SCENARIOS.keys()].sort(
-            (x, y) => Boolean(SCENARIOS[y].gap) - Boolean(SCENARIOS[x].gap));
-        for (const i of order) {
-            const sc = SCENARIOS[i];
+        const timed = [];
+        for (const [i, sc] of SCENARIOS.entries()) {
             const tag = `${name[0]}${i + 1}`;
-            const url = `${B}${sc.path}${sc.path.includes('?') ? '&' : '?'}t=${tag}`;
-            const todo = [];
-            for (let n = 0; n < (sc.calls || 1); n++) {
-                todo.push(...[sc.page || 'a'].flat());
-            }
-            const entry = { engine: name, tag, sc, calls: [] };
+            const query = sc.path.includes('?') ? '&' : '?';
+            const entry = { engine: name, tag, sc, calls: [], seen: [],
+                            url: `${B}${sc.path}${query}t=${tag}` };
             results.push(entry);
-            const first = Date.now();
-            for (const [n, key] of todo.entries()) {
-                if (n > 0 && sc.gap) {
-                    later.push({ entry, url, first, keys: todo.slice(n) });
-                    break;
+            if (sc.clock) {
+                timed.push(entry);
+                continue;
+            }
+            for (let n = 0; n < (sc.calls || 1); n++) {
+                for (const key of [sc.page || 'a'].flat()) {
+                    entry.calls.push({ key, res: await call(key, entry) });
                 }
-                entry.calls.push({ key, res: await call(key, url, sc) });
             }
         }
-        for (const { entry, url, first, keys } of later) {
-            const wait = first + entry.sc.gap - Date.now();
-            if (wait > 0) {
-                await new Promise((r) => setTimeout(r, wait));
-            }
-            for (const key of keys) {
-                entry.calls.push({ key, res: await call(key, url, entry.sc) });
+        const times = [...new Set(timed.flatMap((e) => e.sc.clock))]
+                      .sort((x, y) => x - y);
+        for (const t of times) {
+            setClock(t);
+            for (const entry of timed.filter((e) => e.sc.clock.includes(t))) {
+                const key = entry.sc.page || 'a';
+                const before = Date.now();
+                let res = await call(key, entry);
+                const ahead = Math.round((res.now - before) / 1000);
+                if (res.ok && ahead < t - 1) {
+                    res = { ok: false, error: `harness: the page's clock `
+                            + `was ${ahead} s ahead, not ${t} s (did `
+                            + `${env.CLOCK_SO} load?)` };
+                }
+                entry.calls.push({ key: `at ${t} s`, res });
+                entry.seen.push(await preflightsAfter(bLog, entry.tag,
+                                                      entry.calls.length));
             }
         }
     } finally {
         await browser.close();
+        fs.closeSync(fd);
     }
 }
 
@@ -815,7 +902,7 @@ async function main() {
     for (const name of engines) {
         const t0 = Date.now();
         try {
-            await runEngine(name, results);
+            await runEngine(name, results, bLog);
         } catch (e) {
             // an engine that could not start fails the suite
             broken.push(name);
@@ -835,7 +922,10 @@ async function main() {
 
     const count = Object.fromEntries(engines.map((e) => [e,
         { passed: 0, failed: broken.includes(e) ? SCENARIOS.length : 0 }]));
-    for (const { engine, tag, sc, calls } of results) {
+    for (const { engine, tag, sc, calls, seen } of results) {
+        if (broken.includes(engine)) {
+            continue;
+        }
         const exp = expectIn(sc, engine);
         const why = [];
         for (const { key, res } of calls) {
@@ -844,14 +934,17 @@ async function main() {
             }
         }
         why.push(...judgeLog(exp, bLines.get(tag) || [],
-                             cLines.get(tag) || []));
+                             cLines.get(tag) || [], seen));
+        // an engine's own answer says whose it is
+        const own = sc.engines?.[engine]?.why;
+        const name = own ? `${sc.name}; ${own}` : sc.name;
         if (why.length) {
             count[engine].failed++;
-            console.log(`not ok ${tag} - ${engine}: ${sc.name} `
+            console.log(`not ok ${tag} - ${engine}: ${name} `
                         + `(${why.join('; ')})`);
         } else {
             count[engine].passed++;
-            console.log(`ok ${tag} - ${engine}: ${sc.name}`);
+            console.log(`ok ${tag} - ${engine}: ${name}`);
         }
     }
 

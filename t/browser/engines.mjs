@@ -7,7 +7,8 @@
 //             MiniBrowser has no headless switch: t/browser/run gives it
 //             a display with xvfb-run.
 //
-// launch(name) resolves to { name, version, page(url), cookie(c), close() }.
+// launch(name, options) resolves to { name, version, page(url), cookie(c),
+// close() }.
 // page(url) opens a page at url and resolves to { evaluate(fn, arg),
 // screenshot(file) }: fn, an async function of one JSON argument, runs in
 // the page, and its JSON result comes back; screenshot writes a PNG.
@@ -32,13 +33,14 @@ export function selected() {
 
 const LAUNCH_TIMEOUT = 60000;   // ms for an engine to come up
 
-async function launchChromium() {
+async function launchChromium(env) {
     const profile = fs.mkdtempSync(path.join(os.tmpdir(),
                                              'mod_cors-chromium-'));
     const context = await chromium.launchPersistentContext(profile, {
         executablePath: '/usr/bin/chromium',
         headless: true,
         timeout: LAUNCH_TIMEOUT,
+        env,
         args: ['--no-sandbox', '--disable-gpu', '--disable-quic',
                '--no-first-run', '--disable-background-networking',
                '--disable-component-update', '--disable-sync'],
@@ -61,10 +63,10 @@ async function launchChromium() {
     };
 }
 
-async function launchFirefox() {
+async function launchFirefox(env) {
     const browser = await puppeteer.launch({
         browser: 'firefox', executablePath: '/usr/bin/firefox-esr',
-        headless: true, timeout: LAUNCH_TIMEOUT,
+        headless: true, timeout: LAUNCH_TIMEOUT, env,
     });
     return {
         version: await browser.version(),
@@ -103,10 +105,11 @@ function miniBrowser() {
     throw new Error('MiniBrowser of webkit2gtk-4.1 not found');
 }
 
-async function launchWebKit() {
+async function launchWebKit(env) {
     const port = await freePort();
+    // the driver starts MiniBrowser, which inherits its environment
     const driver = spawn('WebKitWebDriver', [`--port=${port}`],
-                         { stdio: 'ignore' });
+                         { stdio: 'ignore', env });
     const base = `http://127.0.0.1:${port}`;
     const wd = async (method, where, body) => {
         const res = await fetch(`${base}${where}`, {
@@ -185,11 +188,21 @@ async function launchWebKit() {
     };
 }
 
-export async function launch(name) {
+// options.clock: a file whose first 8 bytes move the browser's clocks
+// (t/browser/clock.c, built by t/browser/run as CLOCK_SO).
+export async function launch(name, options = {}) {
     const make = { chromium: launchChromium, firefox: launchFirefox,
                    webkit: launchWebKit }[name];
     if (!make) {
         throw new Error(`no engine ${name}`);
     }
-    return { name, ...(await make()) };
+    let env = process.env;
+    if (options.clock) {
+        if (!env.CLOCK_SO) {
+            throw new Error('CLOCK_SO is not set; use t/browser/run');
+        }
+        env = { ...env, LD_PRELOAD: env.CLOCK_SO,
+                CORS_TEST_CLOCK: options.clock };
+    }
+    return { name, ...(await make(env)) };
 }
