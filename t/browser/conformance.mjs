@@ -777,30 +777,18 @@ function judgeLog(exp, lines, backendLines, seen) {
     return why;
 }
 
-async function waitForLogLine(file, tag, ms) {
+// A tag's lines in the log once enough(lines) holds, or after ms.
+async function logLines(file, tag, enough, ms) {
     const end = Date.now() + ms;
-    while (Date.now() < end) {
-        if (readLog(file).has(tag)) {
-            return true;
-        }
-        await new Promise((r) => setTimeout(r, 50));
-    }
-    return false;
-}
-
-// The preflights of a scenario in B's log once its nth actual request
-// is there (a preflight's line comes before its request's).
-async function preflightsAfter(file, tag, n) {
-    const end = Date.now() + CALL_TIMEOUT;
     let lines = [];
     while (Date.now() < end) {
         lines = readLog(file).get(tag) || [];
-        if (lines.filter((l) => !l.preflight).length >= n) {
+        if (enough(lines)) {
             break;
         }
         await new Promise((r) => setTimeout(r, 20));
     }
-    return lines.filter((l) => l.preflight).length;
+    return lines;
 }
 
 // A scenario's expectation in one engine: where engines differ by
@@ -882,8 +870,11 @@ async function runEngine(name, results, bLog) {
                             + `${env.CLOCK_SO} load?)` };
                 }
                 entry.calls.push({ key: `at ${t} s`, res });
-                entry.seen.push(await preflightsAfter(bLog, entry.tag,
-                                                      entry.calls.length));
+                // a preflight's line comes before its request's
+                const n = entry.calls.length;
+                const lines = await logLines(bLog, entry.tag, (ls) =>
+                    ls.filter((l) => !l.preflight).length >= n, CALL_TIMEOUT);
+                entry.seen.push(lines.filter((l) => l.preflight).length);
             }
         }
     } finally {
@@ -914,7 +905,7 @@ async function main() {
     // One last request, so every line before it has been written.
     await fetch(`http://127.0.0.1:${env.PORT_B}/end?t=end`,
                 { signal: AbortSignal.timeout(FETCH_TIMEOUT) }).catch(() => {});
-    if (!await waitForLogLine(bLog, 'end', 5000)) {
+    if (!(await logLines(bLog, 'end', (ls) => ls.length, 5000)).length) {
         console.log('# the access log never showed the final request');
     }
     const bLines = readLog(bLog);

@@ -18,8 +18,8 @@
 import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
 import { spawn } from 'node:child_process';
+import { freePorts } from './free-ports.mjs';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -83,17 +83,6 @@ async function launchFirefox(env) {
     };
 }
 
-function freePort() {
-    return new Promise((resolve, reject) => {
-        const srv = net.createServer();
-        srv.once('error', reject);
-        srv.listen(0, '127.0.0.1', () => {
-            const { port } = srv.address();
-            srv.close(() => resolve(port));
-        });
-    });
-}
-
 // WebKitGTK's MiniBrowser, wherever the architecture puts it.
 function miniBrowser() {
     for (const dir of fs.readdirSync('/usr/lib')) {
@@ -106,7 +95,7 @@ function miniBrowser() {
 }
 
 async function launchWebKit(env) {
-    const port = await freePort();
+    const [port] = (await freePorts(1)).ports;
     // the driver starts MiniBrowser, which inherits its environment
     const driver = spawn('WebKitWebDriver', [`--port=${port}`],
                          { stdio: 'ignore', env });
